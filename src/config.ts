@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  baseUrl: string;
+  databaseUrl: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  redisUrl: string | null;
+  signatureConfirmation: 'email' | 'none';
+  rateLimit: boolean;
+  trustProxy: string | null;
+  sessionSecret: string;
+  demo: boolean;
+  moderation: 'post' | 'pre';
+  mapTileUrl: string;
+  logLevel: string;
+}
+
+export const DEFAULT_DATABASE_URL = './data/undersign.sqlite';
+const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads every setting once, and fails with the full list of problems rather than the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+    return fallback;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = env[name];
+    if (!raw) return null;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const portRaw = env.PORT ?? '3000';
+  const port = Number(portRaw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number (got "${portRaw}")`);
+  const baseUrl = (url('BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const sessionSecret = env.SESSION_SECRET ?? '';
+  if (nodeEnv === 'production' && sessionSecret.length < 32) problems.push('SESSION_SECRET is required in production (32 characters or more)');
+  const mapTileUrl = env.MAP_TILE_URL || OSM_TILES;
+  if (!/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(mapTileUrl)) problems.push('MAP_TILE_URL must be an http(s) URL with {z}, {x} and {y}');
+  const demoRaw = env.DEMO;
+  if (demoRaw !== undefined && !['0', '1', 'on', 'off', 'true', 'false'].includes(demoRaw)) problems.push('DEMO must be 0 or 1');
+
+  const config: Config = {
+    nodeEnv,
+    port,
+    host: env.HOST || '127.0.0.1',
+    baseUrl,
+    databaseUrl,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Undersign <no-reply@localhost>',
+    redisUrl,
+    signatureConfirmation: oneOf('SIGNATURE_CONFIRMATION', ['email', 'none'], 'email'),
+    rateLimit: oneOf('RATE_LIMIT', ['on', 'off'], 'on') === 'on',
+    trustProxy: env.TRUST_PROXY || null,
+    sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
+    // Demo content is on for the embedded default only: an operator's PostgreSQL starts empty.
+    demo: demoRaw === undefined ? !env.DATABASE_URL : ['1', 'on', 'true'].includes(demoRaw),
+    moderation: oneOf('MODERATION', ['post', 'pre'], 'post'),
+    mapTileUrl,
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads ./.env into process.env when present (Node's own loader; real env wins). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,26 @@
+/** Stable error codes for expected failures; web/error-map.ts maps them to HTTP statuses and messages. */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'MALFORMED_BODY'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'PETITION_CLOSED'
+  | 'RATE_LIMITED'
+  | 'CROSS_SITE_POST';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const validationError = (fields: Record<string, string>): AppError =>
+  new AppError('VALIDATION_FAILED', 'Some fields need correcting.', fields);

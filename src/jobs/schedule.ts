@@ -1,0 +1,60 @@
+import type { Mailer } from '../mail/mailer.ts';
+import type { Store } from '../store/store.ts';
+import { deliverDueMail } from './deliver-mail.ts';
+
+export interface Logger {
+  error(obj: unknown, msg?: string): void;
+}
+
+interface RecurringJob {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
+}
+
+/** All recurring work, listed in one place. `nudge` runs a job now (the signing path calls it after a commit). */
+export class Schedule {
+  private timers: NodeJS.Timeout[] = [];
+  private running = new Map<string, Promise<unknown>>();
+  private stopped = false;
+  readonly jobs: RecurringJob[];
+
+  constructor(deps: { store: Store; mailer: Mailer; clock: () => Date; logger: Logger }) {
+    this.jobs = [{ name: 'deliver-mail', everyMs: 1000, run: () => drain(() => deliverDueMail(deps)) }];
+    this.logger = deps.logger;
+  }
+
+  private readonly logger: Logger;
+
+  start(): void {
+    for (const job of this.jobs) this.timers.push(setInterval(() => void this.runOnce(job.name), job.everyMs).unref());
+  }
+
+  /** Runs a job unless it is already running; resolves when that run ends. */
+  runOnce(name: string): Promise<unknown> {
+    const job = this.jobs.find((j) => j.name === name);
+    if (!job || this.stopped) return Promise.resolve();
+    const current = this.running.get(name);
+    if (current) return current;
+    const run = job
+      .run()
+      .catch((error) => this.logger.error({ err: error, job: name }, 'job failed'))
+      .finally(() => this.running.delete(name));
+    this.running.set(name, run);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all(this.running.values());
+  }
+}
+
+/** Repeats a delivery pass while it finds a full page of work. */
+async function drain(pass: () => Promise<{ sent: number; retried: number; failed: number }>): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const r = await pass();
+    if (r.sent + r.retried + r.failed < 100) return;
+  }
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { openEngine } from './store/engine.ts';
+import { openStore } from './store/kysely-store.ts';
+import type { Store } from './store/store.ts';
+import { GroupCommitBatcher } from './signing/batcher.ts';
+import { DevOutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.ts';
+import { Schedule } from './jobs/schedule.ts';
+import { CityGazetteer } from './geo/gazetteer.ts';
+import { buildApp } from './web/app.ts';
+import { DEFAULT_CATEGORIES, seedDemo } from './services/seed-demo.ts';
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  /** The address the server listens on, e.g. http://127.0.0.1:3000. */
+  address: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store named by the config (migrating it) with the default categories. */
+export async function openConfiguredStore(config: Pick<Config, 'databaseUrl'>): Promise<Store> {
+  const store = await openStore(openEngine(config.databaseUrl));
+  await store.ensureCategories(DEFAULT_CATEGORIES);
+  return store;
+}
+
+/** The only place that picks engines and wires the parts together. */
+export async function startServer(config: Config, options: { clock?: () => Date; mailer?: Mailer } = {}): Promise<Running> {
+  const clock = options.clock ?? (() => new Date());
+  const store = await openConfiguredStore(config);
+  if (config.demo) await seedDemo(store, clock());
+  const batcher = new GroupCommitBatcher({ store, clock });
+  const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new DevOutboxMailer());
+  let schedule: Schedule | undefined;
+  const app = await buildApp({
+    config,
+    services: { store, batcher, clock, config, geocoder: new CityGazetteer() },
+    onMailQueued: () => void schedule?.runOnce('deliver-mail'),
+  });
+  schedule = new Schedule({ store, mailer, clock, logger: app.log });
+  const address = await app.listen({ port: config.port, host: config.host });
+  schedule.start();
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    address,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close(); // stops accepting; in-flight requests finish, and with them their batches
+        await batcher.flush();
+        await schedule.stop();
+        mailer.close();
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,29 @@
+import { hash } from '@node-rs/argon2';
+import validator from 'validator';
+import type { Store } from '../store/store.ts';
+import type { User } from '../store/records.ts';
+import { normaliseEmail } from '../domain/email.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+
+/** argon2id with OWASP's minimum parameters (19 MiB, 2 passes). */
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export async function createAdmin(store: Store, rawEmail: string, password: string, now: Date): Promise<User> {
+  const email = normaliseEmail(rawEmail);
+  if (!validator.isEmail(email)) throw new Error('Enter a valid email address.');
+  if (password.length < 12) throw new Error('The password must be at least 12 characters.');
+  return store.upsertUser({ email, role: 'admin', passwordHash: await hash(password, ARGON2), now });
+}
+
+/** Returns the token once; only its hash is stored. */
+export async function createToken(store: Store, rawEmail: string, name: string, now: Date): Promise<string> {
+  const user = await store.findUserByEmail(normaliseEmail(rawEmail));
+  if (!user) throw new Error(`No user with the email ${rawEmail}. Create one first (undersign create-admin).`);
+  const token = `us_${newSecret()}`;
+  await store.createApiToken({ userId: user.id, name, tokenHash: hashSecret(token), now });
+  return token;
+}
+
+export async function userForToken(store: Store, token: string): Promise<User | undefined> {
+  return store.findUserByTokenHash(hashSecret(token));
+}

@@ -1,0 +1,15 @@
+import type { Store } from '../store/store.ts';
+import type { SigningBatcher } from '../signing/batcher.ts';
+import type { Geocoder } from '../geo/gazetteer.ts';
+import type { Config } from '../config.ts';
+
+/** What every use case may be handed: interfaces and a clock, never an engine. */
+export interface ServiceContext {
+  store: Store;
+  batcher: SigningBatcher;
+  geocoder: Geocoder;
+  clock: () => Date;
+  config: Pick<Config, 'baseUrl' | 'signatureConfirmation' | 'moderation'>;
+}
+
+export const petitionUrl = (ctx: Pick<ServiceContext, 'config'>, slug: string): string => `${ctx.config.baseUrl}/petitions/${slug}`;

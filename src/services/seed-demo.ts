@@ -1,0 +1,102 @@
+import { localPetitionTitle } from '../domain/petition.ts';
+import type { Store } from '../store/store.ts';
+import type { SignatureToWrite } from '../store/records.ts';
+import { hashSecret } from './tokens.ts';
+
+export const DEFAULT_CATEGORIES = [
+  { slug: 'animals', name: 'Animals' },
+  { slug: 'community', name: 'Community' },
+  { slug: 'democracy', name: 'Democracy' },
+  { slug: 'education', name: 'Education' },
+  { slug: 'environment', name: 'Environment' },
+  { slug: 'health', name: 'Health' },
+  { slug: 'housing', name: 'Housing' },
+  { slug: 'human-rights', name: 'Human rights' },
+  { slug: 'technology-privacy', name: 'Technology and privacy' },
+  { slug: 'transport', name: 'Transport' },
+  { slug: 'work', name: 'Work and economy' },
+] as const;
+
+const FIRST = ['Amira', 'Ben', 'Chloe', 'Dev', 'Esi', 'Finn', 'Grace', 'Hamza', 'Iris', 'Jonah', 'Kemi', 'Liam', 'Maya', 'Nikhil', 'Orla', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tariq'];
+const LAST = ['Adeyemi', 'Brown', 'Chen', 'Davies', 'Evans', 'Fraser', 'Gupta', 'Hughes', 'Iqbal', 'Jones', 'Khan', 'Lewis'];
+
+const demoSigners = (petitionId: number, from: number, n: number): SignatureToWrite[] =>
+  Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return {
+      petitionId,
+      email: `demo-signer-${petitionId}-${i}@example.org`,
+      name: `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`,
+      postcode: null,
+      country: 'United Kingdom',
+      consent: i % 3 === 0,
+      tokenHash: hashSecret(`demo-${petitionId}-${i}`),
+      confirmed: true,
+      confirmationMail: null,
+    };
+  });
+
+/**
+ * Demo content of our own for a fresh embedded install: a campaign-style local pledge with a
+ * location, a category, confirmed signatures whose milestones are reached through the real batch
+ * commit, and an organiser update with a link. Runs only on an empty database.
+ */
+export async function seedDemo(store: Store, now: Date): Promise<boolean> {
+  if ((await store.countPetitions()) > 0) return false;
+  const day = 24 * 3600_000;
+  const at = (daysAgo: number, hour: number) => new Date(Math.floor(now.getTime() / day - daysAgo) * day + hour * 3600_000);
+  const education = await store.findCategory('education');
+  const privacy = await store.findCategory('technology-privacy');
+
+  const pledge = await store.createPetition({
+    slug: 'no-campus-recruiting-for-surveillance-contractors-university-of-leeds',
+    kind: 'pledge',
+    title: localPetitionTitle('No Campus Recruiting for Surveillance Contractors', 'University of Leeds'),
+    target: 'Careers Service, University of Leeds',
+    body:
+      'We, students and staff of the University of Leeds, pledge not to apply for, interview for or accept jobs at companies that build mass-surveillance tools for governments that use them against migrants, journalists and protesters.\n\n' +
+      'We ask the Careers Service to stop inviting these companies to careers fairs until they publish and honour a human-rights policy that rules this work out.',
+    why:
+      'Graduates are what these companies need most. A visible pledge by the people they want to hire is one of the few kinds of pressure they cannot ignore.\n\n' +
+      'Students at other universities are running the same pledge: together we can show that talent is not for sale to surveillance.',
+    categoryId: privacy?.id ?? null,
+    campaignId: null,
+    location: { name: 'Leeds, UK', lat: 53.79648, lon: -1.54785 },
+    state: 'open',
+    goal: 100,
+    goalFixed: false,
+    createdBy: null,
+    createdAt: at(9, 10),
+    closesAt: null,
+  });
+  await store.commitSignatureBatch({ now: at(8, 12), signatures: demoSigners(pledge.id, 0, 12), confirmations: [] });
+  await store.commitSignatureBatch({ now: at(6, 18), signatures: demoSigners(pledge.id, 12, 15), confirmations: [] });
+  await store.addUpdate({
+    petitionId: pledge.id,
+    type: 'update',
+    text: 'The student newspaper covered our pledge this week, and two more departments have joined. Thank you all: please share it with your course mates.',
+    url: 'https://example.org/news/students-pledge-against-surveillance-recruiting',
+    createdAt: at(4, 9),
+  });
+  await store.commitSignatureBatch({ now: at(2, 15), signatures: demoSigners(pledge.id, 27, 30), confirmations: [] });
+
+  const petition = await store.createPetition({
+    slug: 'open-the-library-24-hours-during-exams',
+    kind: 'petition',
+    title: 'Open the main library 24 hours a day during exams',
+    target: 'Library Services, University of Leeds',
+    body: 'Keep the main library open around the clock for the four weeks of the summer exam period.',
+    why: 'Many students share crowded houses with no quiet place to revise. A safe, warm, quiet space at any hour makes exams fairer.',
+    categoryId: education?.id ?? null,
+    campaignId: null,
+    location: null,
+    state: 'open',
+    goal: 100,
+    goalFixed: false,
+    createdBy: null,
+    createdAt: at(3, 11),
+    closesAt: null,
+  });
+  await store.commitSignatureBatch({ now: at(1, 20), signatures: demoSigners(petition.id, 0, 8), confirmations: [] });
+  return true;
+}

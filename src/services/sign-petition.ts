@@ -1,0 +1,70 @@
+import validator from 'validator';
+import { AppError, validationError } from '../domain/errors.ts';
+import { normaliseEmail } from '../domain/email.ts';
+import { isSignable } from '../domain/petition.ts';
+import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
+import { FieldReader } from './field-reader.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+import type { ServiceContext } from './context.ts';
+
+export interface SignatureInput {
+  name: string;
+  email: string;
+  postcode: string | null;
+  country: string | null;
+  consent: boolean;
+}
+
+/** One schema for the HTML form and the JSON API. */
+export function readSignature(raw: Record<string, unknown>): { input: SignatureInput; errors: Record<string, string> } {
+  const f = new FieldReader(raw);
+  const name = f.text('name', { label: 'Your name', max: 100, required: true });
+  const email = f.text('email', { label: 'Your email address', max: 254, required: true });
+  if (!f.errors.email && !validator.isEmail(email)) f.addError('email', 'Enter an email address like name@example.com.');
+  const postcode = f.text('postcode', { label: 'Postcode', max: 16 });
+  if (postcode && !f.errors.postcode && !/^[A-Za-z0-9 -]+$/.test(postcode)) f.addError('postcode', 'A postcode has only letters, digits, spaces and hyphens.');
+  const country = f.text('country', { label: 'Country', max: 60 });
+  const consent = f.flag('consent');
+  return { input: { name, email, postcode: postcode?.toUpperCase() ?? null, country, consent }, errors: f.errors };
+}
+
+export type SignResult = 'confirmation_sent' | 'signed';
+
+/**
+ * Signs a petition. A repeat of an address gets the same answer as its first signature: the
+ * answer must never reveal whether an address had signed.
+ */
+export async function signPetition(ctx: ServiceContext, slug: string, raw: Record<string, unknown>): Promise<SignResult> {
+  const { input, errors } = readSignature(raw);
+  const petition = await ctx.store.findPetitionBySlug(slug);
+  if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
+    throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  }
+  if (Object.keys(errors).length > 0) throw validationError(errors);
+  if (!isSignable(petition, ctx.clock())) throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
+
+  const byEmail = ctx.config.signatureConfirmation === 'email';
+  const token = newSecret();
+  const email = normaliseEmail(input.email);
+  const outcome = await ctx.batcher.sign({
+    petitionId: petition.id,
+    email,
+    name: input.name,
+    postcode: input.postcode,
+    country: input.country,
+    consent: input.consent,
+    tokenHash: hashSecret(token),
+    confirmed: !byEmail,
+    confirmationMail: byEmail
+      ? confirmSignatureMail({
+          to: email,
+          name: input.name,
+          kind: petition.kind,
+          petitionTitle: petition.title,
+          confirmUrl: `${ctx.config.baseUrl}/signatures/confirm/${token}`,
+        })
+      : null,
+  });
+  if (outcome === 'closed') throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
+  return byEmail ? 'confirmation_sent' : 'signed';
+}

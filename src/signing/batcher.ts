@@ -1,0 +1,131 @@
+import type { Store } from '../store/store.ts';
+import type { ConfirmOutcome, CountChange, SignatureToWrite, SignOutcome } from '../store/records.ts';
+
+export interface SigningBatcher {
+  /** Resolves after the transaction that holds this signature has committed. */
+  sign(signature: SignatureToWrite): Promise<SignOutcome>;
+  /** Confirms by token hash; idempotent. Resolves after the commit. */
+  confirm(tokenHash: string): Promise<ConfirmOutcome>;
+  /** Writes everything queued and waits for it: for graceful shutdown and tests. */
+  flush(): Promise<void>;
+  /** Called once per committed batch that moved counts (cache invalidation, live counts). */
+  onCommit(listener: (changes: CountChange[]) => void): void;
+}
+
+export interface BatcherOptions {
+  store: Store;
+  clock: () => Date;
+  /** How long the first request of a batch waits for company. */
+  windowMs?: number;
+  maxBatch?: number;
+}
+
+type Job =
+  | { kind: 'sign'; signature: SignatureToWrite; resolve: (o: SignOutcome) => void; reject: (e: unknown) => void }
+  | { kind: 'confirm'; tokenHash: string; resolve: (o: ConfirmOutcome) => void; reject: (e: unknown) => void };
+
+/**
+ * Group commit: everything that arrives while a batch waits or commits goes into the next
+ * transaction. One commit (one disk flush) and one count update per petition serve hundreds of
+ * signers, and each is answered only after its own commit.
+ */
+export class GroupCommitBatcher implements SigningBatcher {
+  private queue: Job[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private readonly listeners: Array<(changes: CountChange[]) => void> = [];
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
+
+  constructor(private readonly options: BatcherOptions) {
+    this.windowMs = options.windowMs ?? 2;
+    this.maxBatch = options.maxBatch ?? 1000;
+  }
+
+  sign(signature: SignatureToWrite): Promise<SignOutcome> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'sign', signature, resolve, reject }));
+  }
+
+  confirm(tokenHash: string): Promise<ConfirmOutcome> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'confirm', tokenHash, resolve, reject }));
+  }
+
+  onCommit(listener: (changes: CountChange[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight) {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      if (!this.inFlight) this.startBatch();
+      await this.inFlight;
+    }
+  }
+
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    if (this.inFlight) return; // the running batch picks the queue up when it ends
+    if (this.queue.length >= this.maxBatch) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.startBatch();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.startBatch();
+      }, this.windowMs);
+    }
+  }
+
+  private startBatch(): void {
+    const jobs = this.queue.splice(0, this.maxBatch);
+    if (jobs.length === 0) return;
+    this.inFlight = this.commit(jobs).finally(() => {
+      this.inFlight = null;
+      // What queued up during the commit is already a batch: write it at once.
+      if (this.queue.length > 0 && !this.timer) this.startBatch();
+    });
+  }
+
+  private async commit(jobs: Job[]): Promise<void> {
+    try {
+      await this.write(jobs);
+    } catch (error) {
+      if (jobs.length === 1) {
+        jobs[0]!.reject(error);
+        return;
+      }
+      // One bad row must not fail its neighbours: retry each alone so only the culprit fails.
+      for (const job of jobs) {
+        try {
+          await this.write([job]);
+        } catch (single) {
+          job.reject(single);
+        }
+      }
+    }
+  }
+
+  private async write(jobs: Job[]): Promise<void> {
+    const signs = jobs.filter((j): j is Extract<Job, { kind: 'sign' }> => j.kind === 'sign');
+    const confirms = jobs.filter((j): j is Extract<Job, { kind: 'confirm' }> => j.kind === 'confirm');
+    const result = await this.options.store.commitSignatureBatch({
+      now: this.options.clock(),
+      signatures: signs.map((j) => j.signature),
+      confirmations: confirms.map((j) => j.tokenHash),
+    });
+    signs.forEach((j, i) => j.resolve(result.signatures[i]!));
+    confirms.forEach((j, i) => j.resolve(result.confirmations[i]!));
+    if (result.counts.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(result.counts);
+      } catch {
+        // A listener's failure must never turn a committed batch into a retried one.
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Engine, EngineName } from './engine.ts';
+import type { PetitionListQuery, Store } from './store.ts';
+import type { NewPetition, NewUpdate, OutgoingMail, SignatureBatch } from './records.ts';
+import type { UserRole } from './schema.ts';
+import { migrateToLatest } from './migrations.ts';
+import * as petitions from './petition-queries.ts';
+import * as outbox from './outbox-queries.ts';
+import * as people from './people-queries.ts';
+import { commitSignatureBatch } from './signature-batch.ts';
+
+/** The one Store implementation: the same Kysely queries run on either engine. */
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly engine: EngineName,
+  ) {}
+
+  static async open(engine: Engine): Promise<KyselyStore> {
+    await migrateToLatest(engine.db);
+    return new KyselyStore(engine.db, engine.name);
+  }
+
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new KyselyStore(trx, this.engine)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  findPetitionBySlug = (slug: string) => petitions.findPetitionBySlug(this.db, slug);
+  slugTaken = (slug: string) => petitions.slugTaken(this.db, slug);
+  listVisiblePetitions = (q: PetitionListQuery) => petitions.listVisiblePetitions(this.db, q);
+  createPetition = (p: NewPetition) => petitions.createPetition(this.db, p);
+  listUpdates = (petitionId: number) => petitions.listUpdates(this.db, petitionId);
+  addUpdate = (u: NewUpdate) => petitions.addUpdate(this.db, u);
+  consentingSignerEmails = (petitionId: number) => petitions.consentingSignerEmails(this.db, petitionId);
+  countSignatures = (petitionId: number, state: 'pending' | 'confirmed') => petitions.countSignatures(this.db, petitionId, state);
+  countPetitions = () => petitions.countPetitions(this.db);
+
+  commitSignatureBatch = (batch: SignatureBatch) => this.transaction((tx) => commitSignatureBatch((tx as KyselyStore).db, batch));
+
+  listCategories = () => people.listCategories(this.db);
+  findCategory = (slugOrName: string) => people.findCategory(this.db, slugOrName);
+  ensureCategories = (c: ReadonlyArray<{ slug: string; name: string }>) => people.ensureCategories(this.db, c);
+  findUserByEmail = (email: string) => people.findUserByEmail(this.db, email);
+  upsertUser = (input: { email: string; role: UserRole; passwordHash: string | null; now: Date }) => people.upsertUser(this.db, input);
+  createApiToken = (input: { userId: number; name: string; tokenHash: string; now: Date }) => people.createApiToken(this.db, input);
+  findUserByTokenHash = (hash: string) => people.findUserByTokenHash(this.db, hash);
+
+  enqueueMail = (mails: OutgoingMail[], now: Date) => outbox.enqueueMail(this.db, mails, now);
+  claimDueMail = (now: Date, limit: number, leaseMs: number) =>
+    this.transaction((tx) => outbox.claimDueMail((tx as KyselyStore).db, this.engine, now, limit, leaseMs));
+  markMailSent = (id: number, now: Date) => outbox.markMailSent(this.db, id, now);
+  markMailRetry = (id: number, at: Date, error: string) => outbox.markMailRetry(this.db, id, at, error);
+  markMailFailed = (id: number, now: Date, error: string) => outbox.markMailFailed(this.db, id, now, error);
+  listOutbox = (limit: number) => outbox.listOutbox(this.db, limit);
+  findOutboxMail = (id: number) => outbox.findOutboxMail(this.db, id);
+}
+
+/** Opens the engine named by the URL, migrates it, and returns the store. */
+export async function openStore(engine: Engine): Promise<Store> {
+  return KyselyStore.open(engine);
+}

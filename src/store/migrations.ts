@@ -1,0 +1,130 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql, PostgresAdapter, type CreateTableBuilder } from 'kysely';
+
+/** Identity keys are the one place the engines differ in DDL. */
+const withId = <T extends string>(db: Kysely<any>, table: CreateTableBuilder<T, never>) =>
+  db.getExecutor().adapter instanceof PostgresAdapter
+    ? table.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+
+const m001_core: Migration = {
+  async up(db: Kysely<any>) {
+    await withId(db, db.schema.createTable('users'))
+      .addColumn('email', 'text', (c) => c.notNull().unique())
+      .addColumn('name', 'text')
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await withId(db, db.schema.createTable('api_tokens'))
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await withId(db, db.schema.createTable('categories'))
+      .addColumn('slug', 'text', (c) => c.notNull().unique())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .execute();
+    await withId(db, db.schema.createTable('campaigns'))
+      .addColumn('slug', 'text', (c) => c.notNull().unique())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('why', 'text', (c) => c.notNull())
+      .addColumn('category_id', 'integer', (c) => c.references('categories.id'))
+      .addColumn('goal', 'integer', (c) => c.notNull())
+      .addColumn('created_by', 'integer', (c) => c.references('users.id'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await withId(db, db.schema.createTable('petitions'))
+      .addColumn('slug', 'text', (c) => c.notNull().unique())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('target', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('why', 'text', (c) => c.notNull())
+      .addColumn('category_id', 'integer', (c) => c.references('categories.id'))
+      .addColumn('campaign_id', 'integer', (c) => c.references('campaigns.id'))
+      .addColumn('location_name', 'text')
+      .addColumn('lat', 'double precision')
+      .addColumn('lon', 'double precision')
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('signature_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('goal', 'integer', (c) => c.notNull())
+      .addColumn('goal_fixed', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_by', 'integer', (c) => c.references('users.id'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('opened_at', 'text')
+      .addColumn('closes_at', 'text')
+      .execute();
+    await db.schema.createIndex('petitions_state_created').on('petitions').columns(['state', 'created_at']).execute();
+
+    await withId(db, db.schema.createTable('signatures'))
+      .addColumn('petition_id', 'integer', (c) => c.notNull().references('petitions.id'))
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('postcode', 'text')
+      .addColumn('country', 'text')
+      .addColumn('consent', 'integer', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('confirmed_at', 'text')
+      .addColumn('mailed_at', 'text')
+      .addUniqueConstraint('signatures_one_per_email', ['petition_id', 'email'])
+      .execute();
+
+    await withId(db, db.schema.createTable('updates'))
+      .addColumn('petition_id', 'integer', (c) => c.notNull().references('petitions.id'))
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('url', 'text')
+      .addColumn('count', 'integer')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('updates_petition_created').on('updates').columns(['petition_id', 'created_at']).execute();
+    // A safety net under the batcher's logic: a milestone can exist once per petition.
+    await db.schema
+      .createIndex('updates_one_milestone')
+      .on('updates')
+      .columns(['petition_id', 'count'])
+      .unique()
+      .where(sql.ref('type'), '=', 'milestone')
+      .execute();
+
+    await withId(db, db.schema.createTable('outbox'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('to_address', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('text_body', 'text', (c) => c.notNull())
+      .addColumn('html_body', 'text', (c) => c.notNull())
+      .addColumn('headers', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('locked_until', 'text')
+      .addColumn('sent_at', 'text')
+      .addColumn('failed_at', 'text')
+      .addColumn('last_error', 'text')
+      .execute();
+    await db.schema.createIndex('outbox_due').on('outbox').columns(['sent_at', 'failed_at', 'next_attempt_at']).execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const table of ['outbox', 'updates', 'signatures', 'petitions', 'campaigns', 'categories', 'api_tokens', 'users']) {
+      await db.schema.dropTable(table).execute();
+    }
+  },
+};
+
+/** One migration set for both engines, in code so it ships with the app. */
+const MIGRATIONS: Record<string, Migration> = { '001_core': m001_core };
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

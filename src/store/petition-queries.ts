@@ -1,0 +1,157 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, PetitionTable, UpdateTable } from './schema.ts';
+import type { NewPetition, NewUpdate, Petition, PetitionUpdate } from './records.ts';
+import type { PetitionListQuery } from './store.ts';
+import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
+
+type Db = Kysely<Database>;
+
+const iso = (d: Date): string => d.toISOString();
+const dateOrNull = (s: string | null): Date | null => (s === null ? null : new Date(s));
+
+const petitionColumns = [
+  'p.id', 'p.slug', 'p.kind', 'p.title', 'p.target', 'p.body', 'p.why', 'p.category_id', 'p.campaign_id',
+  'p.location_name', 'p.lat', 'p.lon', 'p.state', 'p.signature_count', 'p.goal', 'p.goal_fixed', 'p.created_by',
+  'p.created_at', 'p.opened_at', 'p.closes_at',
+] as const;
+
+const selectPetitions = (db: Db) =>
+  db
+    .selectFrom('petitions as p')
+    .leftJoin('categories as c', 'c.id', 'p.category_id')
+    .leftJoin('campaigns as k', 'k.id', 'p.campaign_id')
+    .select(petitionColumns)
+    .select(['c.slug as category_slug', 'c.name as category_name', 'k.slug as campaign_slug', 'k.title as campaign_title']);
+
+type PetitionRow = Selectable<PetitionTable> & {
+  category_slug: string | null;
+  category_name: string | null;
+  campaign_slug: string | null;
+  campaign_title: string | null;
+};
+
+const toPetition = (r: PetitionRow): Petition => ({
+  id: r.id,
+  slug: r.slug,
+  kind: r.kind,
+  title: r.title,
+  target: r.target,
+  body: r.body,
+  why: r.why,
+  category: r.category_id !== null && r.category_slug !== null ? { id: r.category_id, slug: r.category_slug, name: r.category_name ?? '' } : null,
+  campaign: r.campaign_slug !== null ? { slug: r.campaign_slug, title: r.campaign_title ?? '' } : null,
+  location: r.location_name !== null ? { name: r.location_name, lat: r.lat, lon: r.lon } : null,
+  state: r.state,
+  signatureCount: Number(r.signature_count),
+  goal: r.goal,
+  goalFixed: r.goal_fixed === 1,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at),
+  openedAt: dateOrNull(r.opened_at),
+  closesAt: dateOrNull(r.closes_at),
+});
+
+export const toUpdate = (r: Selectable<UpdateTable>): PetitionUpdate => ({
+  id: r.id,
+  petitionId: r.petition_id,
+  type: r.type,
+  text: r.text,
+  url: r.url,
+  count: r.count,
+  createdAt: new Date(r.created_at),
+});
+
+export async function findPetitionBySlug(db: Db, slug: string): Promise<Petition | undefined> {
+  const row = await selectPetitions(db).where('p.slug', '=', slug).executeTakeFirst();
+  return row && toPetition(row);
+}
+
+async function findPetitionById(db: Db, id: number): Promise<Petition> {
+  return toPetition(await selectPetitions(db).where('p.id', '=', id).executeTakeFirstOrThrow());
+}
+
+export async function slugTaken(db: Db, slug: string): Promise<boolean> {
+  const row = await db.selectFrom('petitions').select('id').where('slug', '=', slug).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function listVisiblePetitions(db: Db, q: PetitionListQuery): Promise<Petition[]> {
+  let query = selectPetitions(db).where('p.state', 'in', [...PUBLICLY_VISIBLE]).orderBy('p.id', 'desc').limit(q.limit);
+  if (q.after !== null) query = query.where('p.id', '<', q.after);
+  return (await query.execute()).map(toPetition);
+}
+
+export async function createPetition(db: Db, p: NewPetition): Promise<Petition> {
+  const { id } = await db
+    .insertInto('petitions')
+    .values({
+      slug: p.slug,
+      kind: p.kind,
+      title: p.title,
+      target: p.target,
+      body: p.body,
+      why: p.why,
+      category_id: p.categoryId,
+      campaign_id: p.campaignId,
+      location_name: p.location?.name ?? null,
+      lat: p.location?.lat ?? null,
+      lon: p.location?.lon ?? null,
+      state: p.state,
+      goal: p.goal,
+      goal_fixed: p.goalFixed ? 1 : 0,
+      created_by: p.createdBy,
+      created_at: iso(p.createdAt),
+      opened_at: p.state === 'open' ? iso(p.createdAt) : null,
+      closes_at: p.closesAt ? iso(p.closesAt) : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return findPetitionById(db, id);
+}
+
+export async function listUpdates(db: Db, petitionId: number): Promise<PetitionUpdate[]> {
+  const rows = await db
+    .selectFrom('updates')
+    .selectAll()
+    .where('petition_id', '=', petitionId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toUpdate);
+}
+
+export async function addUpdate(db: Db, u: NewUpdate): Promise<PetitionUpdate> {
+  const row = await db
+    .insertInto('updates')
+    .values({ petition_id: u.petitionId, type: u.type, text: u.text, url: u.url, count: null, created_at: iso(u.createdAt) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toUpdate(row);
+}
+
+export async function consentingSignerEmails(db: Db, petitionId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('signatures')
+    .select('email')
+    .where('petition_id', '=', petitionId)
+    .where('state', '=', 'confirmed')
+    .where('consent', '=', 1)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.email);
+}
+
+export async function countSignatures(db: Db, petitionId: number, state: 'pending' | 'confirmed'): Promise<number> {
+  const { n } = await db
+    .selectFrom('signatures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('petition_id', '=', petitionId)
+    .where('state', '=', state)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+export async function countPetitions(db: Db): Promise<number> {
+  const { n } = await db.selectFrom('petitions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}

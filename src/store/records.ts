@@ -1,0 +1,132 @@
+import type { PetitionKind, PetitionState } from '../domain/petition.ts';
+import type { UpdateType, UserRole } from './schema.ts';
+
+/** What the rest of the code sees of stored rows: camelCase, Dates, booleans. */
+export interface Category {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export interface Petition {
+  id: number;
+  slug: string;
+  kind: PetitionKind;
+  title: string;
+  target: string;
+  body: string;
+  why: string;
+  category: Category | null;
+  campaign: { slug: string; title: string } | null;
+  location: { name: string; lat: number | null; lon: number | null } | null;
+  state: PetitionState;
+  signatureCount: number;
+  goal: number;
+  goalFixed: boolean;
+  createdBy: number | null;
+  createdAt: Date;
+  openedAt: Date | null;
+  closesAt: Date | null;
+}
+
+export interface PetitionUpdate {
+  id: number;
+  petitionId: number;
+  type: UpdateType;
+  text: string;
+  url: string | null;
+  count: number | null;
+  createdAt: Date;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  name: string | null;
+  role: UserRole;
+  passwordHash: string | null;
+}
+
+export interface NewPetition {
+  slug: string;
+  kind: PetitionKind;
+  title: string;
+  target: string;
+  body: string;
+  why: string;
+  categoryId: number | null;
+  campaignId: number | null;
+  location: { name: string; lat: number | null; lon: number | null } | null;
+  state: PetitionState;
+  goal: number;
+  goalFixed: boolean;
+  createdBy: number | null;
+  createdAt: Date;
+  closesAt: Date | null;
+}
+
+export interface NewUpdate {
+  petitionId: number;
+  type: Exclude<UpdateType, 'milestone'>;
+  text: string;
+  url: string | null;
+  createdAt: Date;
+}
+
+export interface OutgoingMail {
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+export interface OutboxMail extends OutgoingMail {
+  id: number;
+  createdAt: Date;
+  attempts: number;
+  sentAt: Date | null;
+  failedAt: Date | null;
+  lastError: string | null;
+}
+
+/** One signature as the batcher hands it to the store: validated, normalised, token already hashed. */
+export interface SignatureToWrite {
+  petitionId: number;
+  email: string;
+  name: string;
+  postcode: string | null;
+  country: string | null;
+  consent: boolean;
+  tokenHash: string;
+  confirmed: boolean;
+  /** The confirmation mail to queue with it, when it needs one. */
+  confirmationMail: OutgoingMail | null;
+}
+
+export interface SignatureBatch {
+  now: Date;
+  signatures: SignatureToWrite[];
+  /** Token hashes from followed confirmation links. */
+  confirmations: string[];
+}
+
+/** The same for a new address and a repeat: callers must not tell them apart to the signer. */
+export type SignOutcome = 'accepted' | 'closed';
+export type ConfirmOutcome =
+  | { status: 'confirmed' | 'already-confirmed' | 'closed'; petitionSlug: string }
+  | { status: 'invalid' };
+
+export interface CountChange {
+  petitionId: number;
+  before: number;
+  after: number;
+  milestones: number[];
+}
+
+export interface BatchResult {
+  signatures: SignOutcome[];
+  confirmations: ConfirmOutcome[];
+  counts: CountChange[];
+}

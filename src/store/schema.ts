@@ -1,0 +1,127 @@
+import type { Generated } from 'kysely';
+import type { PetitionKind, PetitionState } from '../domain/petition.ts';
+
+/**
+ * Table shapes shared by both engines. Times are ISO 8601 UTC text and booleans 0/1 integers,
+ * so SQLite and PostgreSQL store, sort and return the same values.
+ */
+export interface Database {
+  users: UserTable;
+  api_tokens: ApiTokenTable;
+  categories: CategoryTable;
+  campaigns: CampaignTable;
+  petitions: PetitionTable;
+  signatures: SignatureTable;
+  updates: UpdateTable;
+  outbox: OutboxTable;
+}
+
+export type UserRole = 'admin' | 'organiser';
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string | null;
+  role: UserRole;
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: string;
+}
+
+export interface CategoryTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+}
+
+export interface CampaignTable {
+  id: Generated<number>;
+  slug: string;
+  kind: PetitionKind;
+  title: string;
+  body: string;
+  why: string;
+  category_id: number | null;
+  goal: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface PetitionTable {
+  id: Generated<number>;
+  slug: string;
+  kind: PetitionKind;
+  title: string;
+  target: string;
+  body: string;
+  why: string;
+  category_id: number | null;
+  campaign_id: number | null;
+  location_name: string | null;
+  lat: number | null;
+  lon: number | null;
+  state: PetitionState;
+  signature_count: Generated<number>;
+  goal: number;
+  goal_fixed: number;
+  created_by: number | null;
+  created_at: string;
+  opened_at: string | null;
+  closes_at: string | null;
+}
+
+export type SignatureState = 'pending' | 'confirmed';
+
+export interface SignatureTable {
+  id: Generated<number>;
+  petition_id: number;
+  /** Normalised (domain/email.ts); the dedupe key with petition_id. */
+  email: string;
+  name: string;
+  postcode: string | null;
+  country: string | null;
+  consent: number;
+  state: SignatureState;
+  /** SHA-256 of the confirmation token: the database alone cannot confirm anything. */
+  token_hash: string;
+  created_at: string;
+  confirmed_at: string | null;
+  mailed_at: string | null;
+}
+
+export type UpdateType = 'milestone' | 'update' | 'victory';
+
+export interface UpdateTable {
+  id: Generated<number>;
+  petition_id: number;
+  type: UpdateType;
+  text: string;
+  url: string | null;
+  count: number | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** JSON object of extra headers (List-Unsubscribe…). */
+  headers: string;
+  created_at: string;
+  next_attempt_at: string;
+  attempts: number;
+  locked_until: string | null;
+  sent_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+}

@@ -1,0 +1,171 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import type { BatchResult, ConfirmOutcome, CountChange, OutgoingMail, SignatureBatch, SignOutcome, SignatureToWrite } from './records.ts';
+import { crossedMilestones, goalAfter, milestoneText } from '../domain/milestones.ts';
+import { isSignable } from '../domain/petition.ts';
+import { enqueueMail } from './outbox-queries.ts';
+
+type Db = Kysely<Database>;
+
+/** A pending signer who signs again gets a fresh link, but not more often than this. */
+const RESEND_AFTER_MS = 10 * 60_000;
+const INSERT_CHUNK = 500;
+
+const keyOf = (petitionId: number, email: string): string => `${petitionId}\u0000${email}`;
+
+/**
+ * Writes one batch of signatures and confirmations; the caller runs it inside one transaction.
+ * Counts move once per petition per batch, and milestones come from the count before and after
+ * that single update, so each is recorded exactly once whatever the concurrency.
+ */
+export async function commitSignatureBatch(db: Db, batch: SignatureBatch): Promise<BatchResult> {
+  const now = batch.now.toISOString();
+  const deltas = new Map<number, number>();
+  const bump = (petitionId: number) => deltas.set(petitionId, (deltas.get(petitionId) ?? 0) + 1);
+  const mails: OutgoingMail[] = [];
+
+  const signatures = await writeSignatures(db, batch, now, bump, mails);
+  const confirmations = await writeConfirmations(db, batch, now, bump);
+  const counts = await moveCounts(db, deltas, now);
+  await enqueueMail(db, mails, batch.now);
+  return { signatures, confirmations, counts };
+}
+
+async function signablePetitionIds(db: Db, ids: number[], at: Date): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('petitions').select(['id', 'state', 'closes_at']).where('id', 'in', ids).execute();
+  return new Set(
+    rows.filter((r) => isSignable({ state: r.state, closesAt: r.closes_at ? new Date(r.closes_at) : null }, at)).map((r) => r.id),
+  );
+}
+
+async function writeSignatures(
+  db: Db,
+  batch: SignatureBatch,
+  now: string,
+  bump: (petitionId: number) => void,
+  mails: OutgoingMail[],
+): Promise<SignOutcome[]> {
+  const signable = await signablePetitionIds(db, [...new Set(batch.signatures.map((s) => s.petitionId))], batch.now);
+  // The first of several identical (petition, email) pairs in a batch is the one written.
+  const firsts = new Map<string, SignatureToWrite>();
+  for (const s of batch.signatures) {
+    if (signable.has(s.petitionId) && !firsts.has(keyOf(s.petitionId, s.email))) firsts.set(keyOf(s.petitionId, s.email), s);
+  }
+  const toInsert = [...firsts.values()];
+  const inserted = new Set<string>();
+  for (let i = 0; i < toInsert.length; i += INSERT_CHUNK) {
+    const rows = await db
+      .insertInto('signatures')
+      .values(
+        toInsert.slice(i, i + INSERT_CHUNK).map((s) => ({
+          petition_id: s.petitionId,
+          email: s.email,
+          name: s.name,
+          postcode: s.postcode,
+          country: s.country,
+          consent: s.consent ? 1 : 0,
+          state: s.confirmed ? ('confirmed' as const) : ('pending' as const),
+          token_hash: s.tokenHash,
+          created_at: now,
+          confirmed_at: s.confirmed ? now : null,
+          mailed_at: s.confirmationMail ? now : null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['petition_id', 'email']).doNothing())
+      .returning(['petition_id', 'email'])
+      .execute();
+    for (const r of rows) inserted.add(keyOf(r.petition_id, r.email));
+  }
+  for (const s of toInsert) {
+    if (!inserted.has(keyOf(s.petitionId, s.email))) continue;
+    if (s.confirmed) bump(s.petitionId);
+    if (s.confirmationMail) mails.push(s.confirmationMail);
+  }
+  await resendToPendingRepeats(db, toInsert.filter((s) => !inserted.has(keyOf(s.petitionId, s.email))), batch.now, mails);
+  return batch.signatures.map((s) => (signable.has(s.petitionId) ? 'accepted' : 'closed'));
+}
+
+/** Someone who signs again before confirming probably lost the mail: send a new link (rate-capped). */
+async function resendToPendingRepeats(db: Db, repeats: SignatureToWrite[], now: Date, mails: OutgoingMail[]): Promise<void> {
+  const withMail = repeats.filter((s) => s.confirmationMail !== null);
+  if (withMail.length === 0) return;
+  const resendBefore = new Date(now.getTime() - RESEND_AFTER_MS).toISOString();
+  for (const s of withMail) {
+    const updated = await db
+      .updateTable('signatures')
+      .set({ token_hash: s.tokenHash, mailed_at: now.toISOString() })
+      .where('petition_id', '=', s.petitionId)
+      .where('email', '=', s.email)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('mailed_at', 'is', null), eb('mailed_at', '<', resendBefore)]))
+      .returning('id')
+      .executeTakeFirst();
+    if (updated && s.confirmationMail) mails.push(s.confirmationMail);
+  }
+}
+
+async function writeConfirmations(db: Db, batch: SignatureBatch, now: string, bump: (petitionId: number) => void): Promise<ConfirmOutcome[]> {
+  if (batch.confirmations.length === 0) return [];
+  const found = await db
+    .selectFrom('signatures as s')
+    .innerJoin('petitions as p', 'p.id', 's.petition_id')
+    .select(['s.id', 's.token_hash', 's.state', 's.petition_id', 'p.slug', 'p.state as petition_state', 'p.closes_at'])
+    .where('s.token_hash', 'in', [...new Set(batch.confirmations)])
+    .execute();
+  const byHash = new Map(found.map((r) => [r.token_hash, r]));
+  const toConfirm = found.filter(
+    (r) => r.state === 'pending' && isSignable({ state: r.petition_state, closesAt: r.closes_at ? new Date(r.closes_at) : null }, batch.now),
+  );
+  const confirmedNow = new Set<string>();
+  if (toConfirm.length > 0) {
+    // The state guard makes a confirmation count once even if two processes race on the same link.
+    const rows = await db
+      .updateTable('signatures')
+      .set({ state: 'confirmed', confirmed_at: now })
+      .where('id', 'in', toConfirm.map((r) => r.id))
+      .where('state', '=', 'pending')
+      .returning(['token_hash', 'petition_id'])
+      .execute();
+    for (const r of rows) {
+      confirmedNow.add(r.token_hash);
+      bump(r.petition_id);
+    }
+  }
+  const seen = new Set<string>();
+  return batch.confirmations.map((hash): ConfirmOutcome => {
+    const row = byHash.get(hash);
+    if (!row) return { status: 'invalid' };
+    const first = !seen.has(hash);
+    seen.add(hash);
+    if (first && confirmedNow.has(hash)) return { status: 'confirmed', petitionSlug: row.slug };
+    if (row.state === 'confirmed' || confirmedNow.has(hash)) return { status: 'already-confirmed', petitionSlug: row.slug };
+    return { status: 'closed', petitionSlug: row.slug };
+  });
+}
+
+async function moveCounts(db: Db, deltas: Map<number, number>, now: string): Promise<CountChange[]> {
+  const changes: CountChange[] = [];
+  for (const [petitionId, delta] of [...deltas].sort(([a], [b]) => a - b)) {
+    // One row update per petition per batch: the row lock is held once, whatever the batch size.
+    const row = await db
+      .updateTable('petitions')
+      .set((eb) => ({ signature_count: eb('signature_count', '+', delta) }))
+      .where('id', '=', petitionId)
+      .returning(['signature_count', 'goal', 'goal_fixed'])
+      .executeTakeFirstOrThrow();
+    const after = Number(row.signature_count);
+    const before = after - delta;
+    const milestones = crossedMilestones(before, after);
+    if (milestones.length > 0) {
+      await db
+        .insertInto('updates')
+        .values(milestones.map((count) => ({ petition_id: petitionId, type: 'milestone' as const, text: milestoneText(count), url: null, count, created_at: now })))
+        .execute();
+    }
+    const goal = goalAfter(row.goal, row.goal_fixed === 1, after);
+    if (goal !== row.goal) await db.updateTable('petitions').set({ goal }).where('id', '=', petitionId).execute();
+    changes.push({ petitionId, before, after, milestones });
+  }
+  return changes;
+}

@@ -1,0 +1,55 @@
+import type {
+  BatchResult, Category, NewPetition, NewUpdate, OutboxMail, OutgoingMail, Petition, PetitionUpdate,
+  SignatureBatch, User,
+} from './records.ts';
+import type { EngineName } from './engine.ts';
+import type { UserRole } from './schema.ts';
+
+export interface PetitionListQuery {
+  limit: number;
+  /** Id of the last petition on the previous page (newest first). */
+  after: number | null;
+}
+
+/** What the rest of the code may ask of a database. Both engines implement it through one query layer. */
+export interface Store {
+  readonly engine: EngineName;
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+
+  // petitions
+  findPetitionBySlug(slug: string): Promise<Petition | undefined>;
+  slugTaken(slug: string): Promise<boolean>;
+  listVisiblePetitions(query: PetitionListQuery): Promise<Petition[]>;
+  createPetition(input: NewPetition): Promise<Petition>;
+  listUpdates(petitionId: number): Promise<PetitionUpdate[]>;
+  addUpdate(input: NewUpdate): Promise<PetitionUpdate>;
+  /** Addresses of confirmed signers who asked to be kept updated. */
+  consentingSignerEmails(petitionId: number): Promise<string[]>;
+  countSignatures(petitionId: number, state: 'pending' | 'confirmed'): Promise<number>;
+
+  // signing: the whole batch in one transaction
+  commitSignatureBatch(batch: SignatureBatch): Promise<BatchResult>;
+
+  // categories
+  listCategories(): Promise<Category[]>;
+  findCategory(slugOrName: string): Promise<Category | undefined>;
+  ensureCategories(categories: ReadonlyArray<{ slug: string; name: string }>): Promise<void>;
+
+  // people and tokens
+  findUserByEmail(email: string): Promise<User | undefined>;
+  upsertUser(input: { email: string; role: UserRole; passwordHash: string | null; now: Date }): Promise<User>;
+  createApiToken(input: { userId: number; name: string; tokenHash: string; now: Date }): Promise<void>;
+  findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
+  countPetitions(): Promise<number>;
+
+  // outbox
+  enqueueMail(mails: OutgoingMail[], now: Date): Promise<void>;
+  /** Leases due mail for `leaseMs` so no other worker takes it; SKIP LOCKED on PostgreSQL. */
+  claimDueMail(now: Date, limit: number, leaseMs: number): Promise<OutboxMail[]>;
+  markMailSent(id: number, now: Date): Promise<void>;
+  markMailRetry(id: number, at: Date, error: string): Promise<void>;
+  markMailFailed(id: number, now: Date, error: string): Promise<void>;
+  listOutbox(limit: number): Promise<OutboxMail[]>;
+  findOutboxMail(id: number): Promise<OutboxMail | undefined>;
+}

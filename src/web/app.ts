@@ -1,0 +1,82 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { AppError } from '../domain/errors.ts';
+import { errorHandler, sendError } from './errors.tsx';
+import { rejectCrossSiteForms } from './cross-site.ts';
+import { pageRoutes } from './routes/pages.tsx';
+import { apiRoutes } from './routes/api.ts';
+import { devRoutes } from './routes/dev.tsx';
+
+export interface AppDeps {
+  config: Config;
+  services: ServiceContext;
+  /** Called when a request queued mail, so delivery need not wait for the next tick. */
+  onMailQueued?: () => void;
+}
+
+export const BODY_LIMIT = 64 * 1024;
+const here = dirname(fileURLToPath(import.meta.url));
+const leafletDir = dirname(createRequire(import.meta.url).resolve('leaflet/dist/leaflet.js'));
+
+/** Secrets travel in some paths (confirmation links): logs keep only their shape. */
+const redactPath = (url: string): string => url.replace(/\/confirm\/[^/?#]+/, '/confirm/[redacted]');
+
+/** Builds the whole app without listening: tests use it in-process, main.ts adds listen and shutdown. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy ?? false,
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', '*.email'],
+            serializers: { req: (req) => ({ method: req.method, url: redactPath(req.url), remoteAddress: req.ip }) },
+          },
+  });
+
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  const tileOrigin = new URL(config.mapTileUrl.replace(/\{[a-z]\}/g, 'a')).origin;
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', tileOrigin],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.nodeEnv === 'production' ? [] : null,
+      },
+    },
+    hsts: config.nodeEnv === 'production',
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  if (config.rateLimit) await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, { root: join(here, 'assets'), prefix: '/assets/', maxAge: '1h' });
+  await app.register(fastifyStatic, { root: leafletDir, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '1d' });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendError(new AppError('NOT_FOUND', 'There is nothing at this address.'), request, reply));
+  app.addHook('onRequest', rejectCrossSiteForms(config.baseUrl));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(pageRoutes(deps));
+  await app.register(apiRoutes(deps), { prefix: '/api/v1' });
+  if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../domain/errors.ts';
+import { sendError } from './errors.tsx';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF defence for HTML forms. Petition pages are cached and shared, so their sign form cannot carry
+ * a per-visitor token; instead browsers tell us where a post comes from (Sec-Fetch-Site, Origin),
+ * and any cross-site form post is refused. See docs/decisions/0005-csrf-on-cached-pages.md.
+ * The JSON API is exempt: it only accepts application/json, which a cross-site form cannot send.
+ */
+export const rejectCrossSiteForms = (baseUrl: string) => {
+  const ownOrigin = new URL(baseUrl).origin;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!UNSAFE.has(request.method) || request.url.startsWith('/api/')) return;
+    const site = request.headers['sec-fetch-site'];
+    const origin = request.headers.origin;
+    const sameHost = origin !== undefined && hostOf(origin) === request.headers.host;
+    const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== ownOrigin && !sameHost);
+    if (crossSite) return sendError(new AppError('CROSS_SITE_POST', 'This form can only be sent from this site.'), request, reply);
+  };
+};
+
+const hostOf = (origin: string): string | undefined => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from '../domain/errors.ts';
+import { renderPage } from './render.ts';
+import { MessagePage } from './views/simple-pages.tsx';
+
+/** The one map from error codes to HTTP statuses. */
+export const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 422,
+  MALFORMED_BODY: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PETITION_CLOSED: 409,
+  RATE_LIMITED: 429,
+  CROSS_SITE_POST: 403,
+};
+
+/** Fastify's own errors, translated into ours so every answer has the same shape. */
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('BODY_TOO_LARGE', 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json).');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('MALFORMED_BODY', 'The request body is empty or malformed.');
+  }
+  if (error.statusCode === 429) return new AppError('RATE_LIMITED', 'Too many requests. Please wait a minute and try again.');
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new AppError('MALFORMED_BODY', 'The request body is not valid JSON.');
+  if (error.validation) return new AppError('MALFORMED_BODY', error.message);
+  if (error.statusCode === 404) return new AppError('NOT_FOUND', 'Not found.');
+  return new AppError('MALFORMED_BODY', 'The request could not be read.');
+}
+
+export const isApiRequest = (request: FastifyRequest): boolean => request.url.startsWith('/api/');
+
+export function sendError(error: AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = STATUS[error.code];
+  reply.code(status);
+  if (isApiRequest(request)) {
+    const fields = Object.keys(error.fields).length > 0 ? { fields: error.fields } : {};
+    return reply.type('application/json').send({ error: { code: error.code, message: error.message, ...fields } });
+  }
+  return reply.type('text/html; charset=utf-8').send(renderPage(<MessagePage title={titleFor(status)}><p>{error.message}</p></MessagePage>));
+}
+
+const titleFor = (status: number): string =>
+  ({ 400: 'Bad request', 403: 'Not allowed', 404: 'Page not found', 409: 'Closed', 413: 'Too large', 415: 'Unsupported', 422: 'Check your answers', 429: 'Too many requests' })[status] ??
+  'Something went wrong';
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const known = error instanceof AppError || (error.statusCode !== undefined && error.statusCode < 500);
+  if (!known) {
+    request.log.error({ err: error }, 'unexpected error');
+    reply.code(500);
+    if (isApiRequest(request)) return reply.send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. Nothing was changed.' } });
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(renderPage(<MessagePage title="Something went wrong"><p>Something went wrong on our side. Please try again.</p></MessagePage>));
+  }
+  return sendError(toAppError(error), request, reply);
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { AppError } from '../../domain/errors.ts';
+import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { signPetition } from '../../services/sign-petition.ts';
+import { createPetition } from '../../services/create-petition.ts';
+import { postUpdate } from '../../services/post-update.ts';
+import { userForToken } from '../../services/accounts.ts';
+import { asRecord } from '../../services/field-reader.ts';
+import type { User } from '../../store/records.ts';
+import { petitionJson, petitionWithUpdatesJson, updateJson } from '../presenters.ts';
+import { signRateLimit, writeRateLimit } from './rate-limits.ts';
+import { parseCursor } from './cursor.ts';
+
+type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
+
+export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
+  const { services, config } = deps;
+  const { store } = services;
+
+  // Public reads may be called from any site; writes only with JSON, which forms cannot send.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET') reply.header('access-control-allow-origin', '*');
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'POST') return;
+    const type = request.headers['content-type'] ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json).');
+  });
+
+  async function authenticate(request: FastifyRequest): Promise<User> {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const user = match ? await userForToken(store, match[1]!) : undefined;
+    if (!user) throw new AppError('UNAUTHENTICATED', 'Send a valid API token: Authorization: Bearer TOKEN.');
+    return user;
+  }
+
+  async function visiblePetition(slug: string) {
+    const petition = await store.findPetitionBySlug(slug);
+    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    return petition;
+  }
+
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>('/petitions', async (request) => {
+    const limitRaw = request.query.limit ?? '20';
+    const limit = Number(limitRaw);
+    if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 100) throw new AppError('MALFORMED_BODY', 'limit must be a whole number from 1 to 100.', { limit: 'Use 1 to 100.' });
+    const petitions = await store.listVisiblePetitions({ limit, after: parseCursor(request.query.cursor) });
+    const next = petitions.length === limit ? String(petitions[petitions.length - 1]!.id) : null;
+    return { data: petitions.map((p) => petitionJson(config.baseUrl, p)), next };
+  });
+
+  app.get('/petitions/:slug', async (request: SlugRequest, reply) => {
+    const petition = await visiblePetition(request.params.slug);
+    reply.header('cache-control', 'public, max-age=0, s-maxage=10, stale-while-revalidate=30');
+    return petitionWithUpdatesJson(config.baseUrl, petition, await store.listUpdates(petition.id));
+  });
+
+  app.get('/petitions/:slug/count', async (request: SlugRequest, reply) => {
+    const petition = await visiblePetition(request.params.slug);
+    reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10');
+    return { slug: petition.slug, signatureCount: petition.signatureCount, at: services.clock().toISOString() };
+  });
+
+  app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {
+    const result = await signPetition(services, request.params.slug, asRecord(request.body));
+    deps.onMailQueued?.();
+    return result === 'signed' ? reply.code(201).send({ status: 'signed' }) : reply.code(202).send({ status: 'confirmation_sent' });
+  });
+
+  app.post('/petitions', { config: writeRateLimit }, async (request, reply) => {
+    const user = await authenticate(request);
+    const petition = await createPetition(services, user, asRecord(request.body));
+    return reply.code(201).send(petitionWithUpdatesJson(config.baseUrl, petition, []));
+  });
+
+  app.post('/petitions/:slug/updates', { config: writeRateLimit }, async (request: SlugRequest, reply) => {
+    const user = await authenticate(request);
+    const update = await postUpdate(services, user, request.params.slug, asRecord(request.body));
+    deps.onMailQueued?.();
+    return reply.code(201).send(updateJson(update));
+  });
+
+  app.get('/categories', async () => ({ data: (await store.listCategories()).map((c) => ({ slug: c.slug, name: c.name })) }));
+};

@@ -1,0 +1,142 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { AppError } from '../../domain/errors.ts';
+import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { signPetition } from '../../services/sign-petition.ts';
+import { confirmSignature } from '../../services/confirm-signature.ts';
+import { asRecord } from '../../services/field-reader.ts';
+import { petitionUrl } from '../../services/context.ts';
+import { renderPage } from '../render.ts';
+import { PetitionPage } from '../views/petition-page.tsx';
+import { BrowsePage, HomePage, MessagePage } from '../views/simple-pages.tsx';
+import { ShareLinks } from '../views/share-links.tsx';
+import type { SignFormState } from '../views/sign-form.tsx';
+import { signRateLimit } from './rate-limits.ts';
+import { parseCursor } from './cursor.ts';
+
+const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
+/** Readers' pages: a CDN may keep them a few seconds; browsers always revalidate. */
+const CACHEABLE = 'public, max-age=0, s-maxage=10, stale-while-revalidate=30';
+
+export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
+  const { services, config } = deps;
+
+  async function showPetition(reply: FastifyReply, slug: string, form: SignFormState, status = 200) {
+    const petition = await services.store.findPetitionBySlug(slug);
+    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    const updates = await services.store.listUpdates(petition.id);
+    const page = (
+      <PetitionPage
+        petition={petition}
+        updates={updates}
+        signable={isSignable(petition, services.clock())}
+        form={form}
+        url={petitionUrl(services, slug)}
+        mapTileUrl={config.mapTileUrl}
+      />
+    );
+    return html(reply.code(status), renderPage(page));
+  }
+
+  app.get('/', async (_request, reply) => {
+    const petitions = await services.store.listVisiblePetitions({ limit: 10, after: null });
+    reply.header('cache-control', CACHEABLE);
+    return html(reply, renderPage(<HomePage petitions={petitions} />));
+  });
+
+  app.get<{ Querystring: { cursor?: string } }>('/petitions', async (request, reply) => {
+    const limit = 20;
+    const petitions = await services.store.listVisiblePetitions({ limit, after: parseCursor(request.query.cursor) });
+    const next = petitions.length === limit ? String(petitions[petitions.length - 1]!.id) : null;
+    reply.header('cache-control', CACHEABLE);
+    return html(reply, renderPage(<BrowsePage petitions={petitions} next={next} />));
+  });
+
+  app.get<{ Params: { slug: string } }>('/petitions/:slug', async (request, reply) => {
+    reply.header('cache-control', CACHEABLE);
+    return showPetition(reply, request.params.slug, { values: {}, errors: {} });
+  });
+
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {
+    const { slug } = request.params;
+    const raw = asRecord(request.body);
+    try {
+      const result = await signPetition(services, slug, raw);
+      deps.onMailQueued?.();
+      return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
+      const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      reply.header('cache-control', 'no-store');
+      return showPetition(reply, slug, { values, errors: error.fields }, 422);
+    }
+  });
+
+  app.get<{ Params: { slug: string } }>('/petitions/:slug/check-your-email', async (request, reply) => {
+    const petition = await services.store.findPetitionBySlug(request.params.slug);
+    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    const noun = petition.kind === 'pledge' ? 'pledge' : 'signature';
+    return html(
+      reply,
+      renderPage(
+        <MessagePage title="Check your email">
+          <p>
+            We have sent you an email. Follow the link in it to confirm your {noun} on “{petition.title}”. Your {noun} counts once it is confirmed.
+          </p>
+          <p>
+            <a href={`/petitions/${petition.slug}`}>Back to the {petition.kind}</a>
+          </p>
+        </MessagePage>,
+      ),
+    );
+  });
+
+  app.get<{ Params: { slug: string } }>('/petitions/:slug/signed', async (request, reply) => {
+    const petition = await services.store.findPetitionBySlug(request.params.slug);
+    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    return html(reply, renderPage(<ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} />));
+  });
+
+  app.get<{ Params: { token: string } }>('/signatures/confirm/:token', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const outcome = await confirmSignature(services, request.params.token);
+    if (outcome.status === 'invalid') {
+      reply.code(404);
+      return html(
+        reply,
+        renderPage(
+          <MessagePage title="This link does not work">
+            <p>This confirmation link is not valid. Check that you copied the whole link from the email.</p>
+          </MessagePage>,
+        ),
+      );
+    }
+    const petition = await services.store.findPetitionBySlug(outcome.petitionSlug);
+    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (outcome.status === 'closed') {
+      return html(
+        reply.code(409),
+        renderPage(
+          <MessagePage title="This petition has closed">
+            <p>“{petition.title}” closed before your signature was confirmed, so it was not counted.</p>
+          </MessagePage>,
+        ),
+      );
+    }
+    return html(reply, renderPage(<ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} />));
+  });
+};
+
+function ThankYou({ title, kind, slug, url }: { title: string; kind: 'petition' | 'pledge'; slug: string; url: string }) {
+  return (
+    <MessagePage title={kind === 'pledge' ? 'Thank you for pledging' : 'Thank you for signing'}>
+      <p>
+        Your {kind === 'pledge' ? 'pledge' : 'signature'} on “{title}” is confirmed and counted.
+      </p>
+      <ShareLinks url={url} title={title} />
+      <p>
+        <a href={`/petitions/${slug}`}>See the {kind} and its count</a>
+      </p>
+    </MessagePage>
+  );
+}

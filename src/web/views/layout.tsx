@@ -1,0 +1,60 @@
+import type { ComponentChildren } from 'preact';
+
+export interface PageMeta {
+  title: string;
+  description?: string;
+  /** Absolute URL of the page, for share tags. */
+  url?: string;
+  scripts?: string[];
+  styles?: string[];
+  noindex?: boolean;
+}
+
+/** Every page: skip link first, one main landmark, a plain-words footer. */
+export function Layout({ meta, children }: { meta: PageMeta; children: ComponentChildren }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${meta.title} · Undersign`}</title>
+        {meta.description && <meta name="description" content={meta.description} />}
+        {meta.noindex && <meta name="robots" content="noindex" />}
+        {meta.url && <link rel="canonical" href={meta.url} />}
+        <meta property="og:title" content={meta.title} />
+        {meta.description && <meta property="og:description" content={meta.description} />}
+        {meta.url && <meta property="og:url" content={meta.url} />}
+        <link rel="stylesheet" href="/assets/site.css" />
+        {meta.styles?.map((href) => <link rel="stylesheet" href={href} />)}
+        {meta.scripts?.map((src) => <script src={src} defer />)}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <div class="wrap">
+            <a class="brand" href="/">
+              Undersign
+            </a>
+            <nav aria-label="Site">
+              <ul>
+                <li>
+                  <a href="/petitions">Browse petitions</a>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabIndex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>Undersign hosts petitions and pledges. We load no third-party scripts or trackers, and we never show whether an email address has signed.</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

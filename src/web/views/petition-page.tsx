@@ -1,0 +1,149 @@
+import type { Petition, PetitionUpdate } from '../../store/records.ts';
+import { countPhrase } from '../../domain/petition.ts';
+import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
+import { Layout } from './layout.tsx';
+import { SignForm, type SignFormState } from './sign-form.tsx';
+import { formatCount, readableTime } from './format.ts';
+
+export interface PetitionPageProps {
+  petition: Petition;
+  updates: PetitionUpdate[];
+  signable: boolean;
+  form: SignFormState;
+  url: string;
+  mapTileUrl: string;
+}
+
+/** Paragraphs from plain text: blank lines separate them. */
+const Paragraphs = ({ text }: { text: string }) => (
+  <>
+    {text.split(/\n{2,}/).map((para) => (
+      <p>{para}</p>
+    ))}
+  </>
+);
+
+export function PetitionPage({ petition: p, updates, signable, form, url, mapTileUrl }: PetitionPageProps) {
+  const hasMap = p.location?.lat != null && p.location?.lon != null;
+  const percent = Math.min(100, Math.round((p.signatureCount / Math.max(1, p.goal)) * 100));
+  return (
+    <Layout
+      meta={{
+        title: p.title,
+        description: `To: ${p.target}. ${p.body.slice(0, 150)}`,
+        url,
+        scripts: ['/assets/live-count.js', ...(hasMap ? ['/assets/leaflet/leaflet.js', '/assets/map.js'] : [])],
+        styles: hasMap ? ['/assets/leaflet/leaflet.css'] : [],
+      }}
+    >
+      <article class="petition" data-slug={p.slug}>
+        <p class="target">
+          <span class="label">To:</span> {p.target}
+        </p>
+        <h1>{p.title}</h1>
+        {p.campaign && (
+          <p class="campaign-note">
+            Part of the campaign <a href={`/campaigns/${p.campaign.slug}`}>{p.campaign.title}</a>
+          </p>
+        )}
+        <div class="petition-layout">
+          <div class="petition-text">
+            <Paragraphs text={p.body} />
+            <h2>Why is this important?</h2>
+            <Paragraphs text={p.why} />
+          </div>
+          <aside class="petition-side" aria-label={p.kind === 'pledge' ? 'Pledge count and form' : 'Signature count and form'}>
+            <section class="count-box" aria-labelledby="count-heading">
+              <h2 id="count-heading" class="visually-hidden">
+                Progress
+              </h2>
+              <p class="count" aria-live="polite" aria-atomic="true">
+                <strong data-live-count={p.slug}>{formatCount(p.signatureCount)}</strong>{' '}
+                <span>{p.kind === 'pledge' ? 'pledges' : 'signatures'}</span>
+              </p>
+              <p class="visually-hidden">{countPhrase(p.kind, p.signatureCount)}.</p>
+              <div class="progress">
+                <progress max={p.goal} value={Math.min(p.signatureCount, p.goal)} aria-label="Progress to goal">
+                  {percent}%
+                </progress>
+                <p class="goal">
+                  Goal: <span data-live-goal="">{formatCount(p.goal)}</span>
+                </p>
+              </div>
+            </section>
+            {signable ? (
+              <SignForm petition={p} state={form} />
+            ) : (
+              <p class="closed-notice">
+                This {p.kind} is {p.state === 'won' ? 'won' : 'closed'} and no longer takes {p.kind === 'pledge' ? 'pledges' : 'signatures'}.
+              </p>
+            )}
+          </aside>
+        </div>
+        <dl class="facts">
+          {p.category && (
+            <>
+              <dt>Category</dt>
+              <dd>{p.category.name}</dd>
+            </>
+          )}
+          {p.location && (
+            <>
+              <dt>Location</dt>
+              <dd>{p.location.name}</dd>
+            </>
+          )}
+          <dt>Started</dt>
+          <dd>
+            <time dateTime={p.createdAt.toISOString()}>{readableTime(p.createdAt)}</time>
+          </dd>
+          {p.closesAt && (
+            <>
+              <dt>{signable ? 'Closes' : 'Closed'}</dt>
+              <dd>
+                <time dateTime={p.closesAt.toISOString()}>{readableTime(p.closesAt)}</time>
+              </dd>
+            </>
+          )}
+        </dl>
+        {p.location && hasMap && (
+          <section class="map-section" aria-labelledby="map-heading">
+            <h2 id="map-heading">Location</h2>
+            <div id="map" class="map" hidden data-lat={String(p.location.lat)} data-lon={String(p.location.lon)} data-tiles={mapTileUrl} data-label={p.location.name} />
+            <p class="map-fallback">
+              {p.location.name} ({p.location.lat?.toFixed(3)}, {p.location.lon?.toFixed(3)}):{' '}
+              <a href={`https://www.openstreetmap.org/?mlat=${p.location.lat}&mlon=${p.location.lon}#map=11/${p.location.lat}/${p.location.lon}`}>
+                view on OpenStreetMap
+              </a>
+            </p>
+            <p class="credit">
+              Map data © OpenStreetMap contributors. {GAZETTEER_CREDIT}.
+            </p>
+          </section>
+        )}
+        <section class="updates" aria-labelledby="updates-heading">
+          <h2 id="updates-heading">Updates</h2>
+          {updates.length === 0 ? (
+            <p>No updates yet.</p>
+          ) : (
+            <ol class="timeline">
+              {updates.map((u) => (
+                <li class={`update update-${u.type}`}>
+                  <time dateTime={u.createdAt.toISOString()}>{readableTime(u.createdAt)}</time>
+                  <p>{u.text}</p>
+                  {u.url && (
+                    <p>
+                      <a href={u.url} rel="nofollow noopener">
+                        {u.url}
+                      </a>
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </article>
+    </Layout>
+  );
+}
