@@ -1,0 +1,46 @@
+import { loadConfig, type Config } from '../../src/config.ts';
+import { startServer, type Running } from '../../src/main.ts';
+import { createAdmin, createToken } from '../../src/services/accounts.ts';
+
+export interface TestServer extends Running {
+  config: Config;
+  /** fetch against the server, with a path. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  postJson(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** An administrator's API token. */
+  adminToken(): Promise<string>;
+}
+
+/** A real server listening on a free loopback port, with test-friendly settings. */
+export async function startTestServer(env: Record<string, string | undefined>, options: { clock?: () => Date } = {}): Promise<TestServer> {
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DEMO: '0', RATE_LIMIT: 'off', ...env });
+  const running = await startServer(config, options);
+  // BASE_URL must name the real port for links in mail; the OS picked it.
+  config.baseUrl = env.BASE_URL ?? running.address;
+  let token: string | undefined;
+  const request = (path: string, init?: RequestInit) => fetch(`${running.address}${path}`, { redirect: 'manual', ...init });
+  return {
+    ...running,
+    config,
+    request,
+    postJson: (path, body, headers = {}) =>
+      request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
+    async adminToken() {
+      if (token) return token;
+      await createAdmin(running.store, 'admin@example.org', 'correct horse battery staple', new Date());
+      token = await createToken(running.store, 'admin@example.org', 'tests', new Date());
+      return token;
+    },
+  };
+}
+
+/** Creates a petition through the API as an administrator and returns its JSON. */
+export async function createPetitionViaApi(server: TestServer, body: Record<string, unknown> = {}): Promise<{ slug: string; [k: string]: unknown }> {
+  const res = await server.postJson(
+    '/api/v1/petitions',
+    { title: 'Plant a tree for every graduate', target: 'Vice-Chancellor', body: 'Plant one tree per graduate each year.', why: 'Shade and carbon.', ...body },
+    { authorization: `Bearer ${await server.adminToken()}` },
+  );
+  if (res.status !== 201) throw new Error(`create petition: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { slug: string };
+}
