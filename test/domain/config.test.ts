@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+test('defaults give the embedded SQLite file, the dev outbox and demo content', () => {
+  const c = loadConfig({});
+  assert.equal(c.databaseUrl, './data/undersign.sqlite');
+  assert.equal(c.smtpUrl, null);
+  assert.equal(c.demo, true);
+  assert.equal(c.baseUrl, 'http://localhost:3000');
+  assert.equal(c.signatureConfirmation, 'email');
+});
+
+test('PostgreSQL starts without demo content unless asked', () => {
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://x@localhost/db' }).demo, false);
+  assert.equal(loadConfig({ DATABASE_URL: 'postgres://x@localhost/db', DEMO: '1' }).demo, true);
+});
+
+test('every problem is listed at once', () => {
+  try {
+    loadConfig({ PORT: 'abc', SIGNATURE_CONFIRMATION: 'maybe', SMTP_URL: 'http://x', NODE_ENV: 'production' });
+    assert.fail('expected a ConfigError');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.problems.length, 4);
+    assert.match(error.message, /PORT/);
+    assert.match(error.message, /SIGNATURE_CONFIRMATION/);
+    assert.match(error.message, /SMTP_URL/);
+    assert.match(error.message, /SESSION_SECRET/);
+  }
+});

@@ -1,0 +1,183 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openEngine } from '../../src/store/engine.ts';
+import { openStore } from '../../src/store/kysely-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { testEngines, type TestDatabase } from '../support/engines.ts';
+import { closedPetition, openPetition, signature } from '../support/builders.ts';
+import { hashSecret } from '../../src/services/tokens.ts';
+
+const now = new Date('2026-11-28T12:00:00.000Z');
+const mail = (to: string) => ({ kind: 'confirm-signature', to, subject: 'Confirm', text: 'link', html: '<p>link</p>' });
+
+// The same contract, run on every engine: both must behave identically.
+for (const { engine, skip, create } of await testEngines()) {
+  describe(`store contract on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
+    let db: TestDatabase;
+    let store: Store;
+
+    before(async () => {
+      db = await create();
+      store = await openStore(openEngine(db.url));
+      await store.ensureCategories([{ slug: 'education', name: 'Education' }]);
+    });
+    after(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+
+    test('a petition round-trips with its category, location and times', async () => {
+      const cat = await store.findCategory('Education');
+      const p = await openPetition(store, { categoryId: cat!.id, location: { name: 'Cambridge, UK', lat: 52.2, lon: 0.11667 }, closesAt: new Date('2027-01-01T00:00:00Z') });
+      const found = await store.findPetitionBySlug(p.slug);
+      assert.deepEqual(found, p);
+      assert.equal(found?.category?.slug, 'education');
+      assert.deepEqual(found?.location, { name: 'Cambridge, UK', lat: 52.2, lon: 0.11667 });
+      assert.equal(found?.closesAt?.toISOString(), '2027-01-01T00:00:00.000Z');
+      assert.equal(found?.signatureCount, 0);
+      assert.equal(await store.slugTaken(p.slug), true);
+      assert.equal(await store.findPetitionBySlug('no-such-petition'), undefined);
+    });
+
+    test('a batch counts each new signer once and records milestones with the commit time', async () => {
+      const p = await openPetition(store);
+      const sigs = Array.from({ length: 12 }, (_, i) => signature(p.id, i));
+      // a repeat inside the batch, and a repeat of an earlier signer
+      sigs.push(signature(p.id, 3, { tokenHash: hashSecret('repeat-a') }));
+      const result = await store.commitSignatureBatch({ now, signatures: sigs, confirmations: [] });
+      assert.deepEqual(result.signatures, Array(13).fill('accepted'));
+      assert.deepEqual(result.counts, [{ petitionId: p.id, before: 0, after: 12, milestones: [10] }]);
+      const again = await store.commitSignatureBatch({ now, signatures: [signature(p.id, 0, { tokenHash: hashSecret('repeat-b') })], confirmations: [] });
+      assert.deepEqual(again.signatures, ['accepted']);
+      assert.deepEqual(again.counts, []);
+      const after = await store.findPetitionBySlug(p.slug);
+      assert.equal(after?.signatureCount, 12);
+      assert.equal(await store.countSignatures(p.id, 'confirmed'), 12);
+      const updates = await store.listUpdates(p.id);
+      assert.deepEqual(
+        updates.map((u) => [u.type, u.text, u.count, u.createdAt.toISOString()]),
+        [['milestone', '10 signatures reached', 10, now.toISOString()]],
+      );
+    });
+
+    test('pending signatures count only when confirmed, once, however often the link is followed', async () => {
+      const p = await openPetition(store);
+      const s = signature(p.id, 1, { confirmed: false, tokenHash: hashSecret('pending-1'), confirmationMail: mail('signer-1@example.org') });
+      await store.commitSignatureBatch({ now, signatures: [s], confirmations: [] });
+      assert.equal((await store.findPetitionBySlug(p.slug))?.signatureCount, 0);
+      assert.equal(await store.countSignatures(p.id, 'pending'), 1);
+      const first = await store.commitSignatureBatch({ now, signatures: [], confirmations: [hashSecret('pending-1'), hashSecret('pending-1'), hashSecret('unknown')] });
+      assert.deepEqual(first.confirmations, [
+        { status: 'confirmed', petitionSlug: p.slug },
+        { status: 'already-confirmed', petitionSlug: p.slug },
+        { status: 'invalid' },
+      ]);
+      const second = await store.commitSignatureBatch({ now, signatures: [], confirmations: [hashSecret('pending-1')] });
+      assert.deepEqual(second.confirmations, [{ status: 'already-confirmed', petitionSlug: p.slug }]);
+      assert.equal((await store.findPetitionBySlug(p.slug))?.signatureCount, 1);
+    });
+
+    test('the confirmation mail is written with the signature, and a pending repeat gets a new link at most every 10 minutes', async () => {
+      const p = await openPetition(store);
+      const before = (await store.listOutbox(1000)).length;
+      const first = signature(p.id, 1, { confirmed: false, tokenHash: hashSecret('m1'), confirmationMail: mail('m@example.org') });
+      await store.commitSignatureBatch({ now, signatures: [first], confirmations: [] });
+      const soon = signature(p.id, 1, { confirmed: false, tokenHash: hashSecret('m2'), confirmationMail: mail('m@example.org') });
+      await store.commitSignatureBatch({ now: new Date(now.getTime() + 60_000), signatures: [soon], confirmations: [] });
+      assert.equal((await store.listOutbox(1000)).length - before, 1);
+      const later = signature(p.id, 1, { confirmed: false, tokenHash: hashSecret('m3'), confirmationMail: mail('m@example.org') });
+      await store.commitSignatureBatch({ now: new Date(now.getTime() + 11 * 60_000), signatures: [later], confirmations: [] });
+      assert.equal((await store.listOutbox(1000)).length - before, 2);
+      // the newest link is the one that works
+      const r = await store.commitSignatureBatch({ now, signatures: [], confirmations: [hashSecret('m1'), hashSecret('m3')] });
+      assert.deepEqual(r.confirmations.map((c) => c.status), ['invalid', 'confirmed']);
+    });
+
+    test('a closed petition takes no signatures and no confirmations', async () => {
+      const open = await openPetition(store, { closesAt: new Date(now.getTime() + 1000) });
+      await store.commitSignatureBatch({ now, signatures: [signature(open.id, 1, { confirmed: false, tokenHash: hashSecret('late') })], confirmations: [] });
+      const closed = await closedPetition(store);
+      const later = new Date(now.getTime() + 2000);
+      const r = await store.commitSignatureBatch({ now: later, signatures: [signature(closed.id, 1), signature(open.id, 2)], confirmations: [hashSecret('late')] });
+      assert.deepEqual(r.signatures, ['closed', 'closed']);
+      assert.deepEqual(r.confirmations, [{ status: 'closed', petitionSlug: open.slug }]);
+      assert.equal((await store.findPetitionBySlug(open.slug))?.signatureCount, 0);
+      assert.equal(await store.countSignatures(closed.id, 'confirmed'), 0);
+    });
+
+    test('concurrent batches on one petition count exactly and record each milestone once', async () => {
+      const p = await openPetition(store);
+      await Promise.all(
+        Array.from({ length: 30 }, (_, b) =>
+          store.commitSignatureBatch({ now, signatures: Array.from({ length: 10 }, (_, i) => signature(p.id, b * 10 + i)), confirmations: [] }),
+        ),
+      );
+      const after = await store.findPetitionBySlug(p.slug);
+      assert.equal(after?.signatureCount, 300);
+      const milestones = (await store.listUpdates(p.id)).filter((u) => u.type === 'milestone').map((u) => u.count).sort((a, b) => a! - b!);
+      assert.deepEqual(milestones, [10, 25, 50, 100, 250]);
+      assert.equal(after?.goal, 500, 'an unfixed goal rises past the count');
+    });
+
+    test('updates list newest first; consenting confirmed signers are the update recipients', async () => {
+      const p = await openPetition(store);
+      await store.commitSignatureBatch({
+        now,
+        signatures: [signature(p.id, 1, { consent: true }), signature(p.id, 2), signature(p.id, 3, { consent: true, confirmed: false, tokenHash: hashSecret('c3') })],
+        confirmations: [],
+      });
+      await store.addUpdate({ petitionId: p.id, type: 'update', text: 'first', url: null, createdAt: new Date('2026-11-02T00:00:00Z') });
+      await store.addUpdate({ petitionId: p.id, type: 'update', text: 'second', url: 'https://example.org/', createdAt: new Date('2026-11-03T00:00:00Z') });
+      assert.deepEqual((await store.listUpdates(p.id)).map((u) => u.text), ['second', 'first']);
+      assert.deepEqual(await store.consentingSignerEmails(p.id), ['signer-1@example.org']);
+    });
+
+    test('a failed transaction leaves nothing behind', async () => {
+      const p = await openPetition(store);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.addUpdate({ petitionId: p.id, type: 'update', text: 'half', url: null, createdAt: now });
+          throw new Error('boom');
+        }),
+      );
+      assert.deepEqual(await store.listUpdates(p.id), []);
+    });
+
+    test('outbox mail is claimed by one worker at a time and leaves once sent', async () => {
+      await store.enqueueMail([mail('a@example.org'), mail('b@example.org'), mail('c@example.org')], now);
+      const claims = await Promise.all([store.claimDueMail(now, 1000, 60_000), store.claimDueMail(now, 1000, 60_000), store.claimDueMail(now, 1000, 60_000)]);
+      const ids = claims.flat().map((m) => m.id);
+      assert.equal(new Set(ids).size, ids.length, 'no mail claimed twice');
+      assert.ok(ids.length >= 3);
+      for (const id of ids) await store.markMailSent(id, now);
+      assert.deepEqual(await store.claimDueMail(new Date(now.getTime() + 120_000), 1000, 60_000), []);
+    });
+
+    test('a mail to retry waits for its time; a leased mail returns when its lease ends', async () => {
+      const dayLater = new Date(now.getTime() + 86_400_000);
+      for (const earlier of await store.claimDueMail(dayLater, 1000, 60_000)) await store.markMailSent(earlier.id, now);
+      await store.enqueueMail([mail('retry@example.org')], now);
+      const [m] = await store.claimDueMail(now, 10, 60_000);
+      assert.equal(m?.to, 'retry@example.org');
+      assert.deepEqual(await store.claimDueMail(now, 10, 60_000), [], 'leased');
+      const back = await store.claimDueMail(new Date(now.getTime() + 61_000), 10, 60_000);
+      assert.equal(back[0]?.id, m!.id, 'lease expired');
+      await store.markMailRetry(m!.id, new Date(now.getTime() + 300_000), 'timeout');
+      assert.deepEqual(await store.claimDueMail(new Date(now.getTime() + 200_000), 10, 60_000), []);
+      const retried = await store.claimDueMail(new Date(now.getTime() + 300_000), 10, 60_000);
+      assert.equal(retried[0]?.attempts, 1);
+      assert.equal(retried[0]?.lastError, 'timeout');
+      await store.markMailFailed(m!.id, now, 'bounced');
+      assert.deepEqual(await store.claimDueMail(new Date(now.getTime() + 10_000_000), 10, 60_000), []);
+    });
+
+    test('users, tokens and categories', async () => {
+      const u = await store.upsertUser({ email: 'admin@example.org', role: 'admin', passwordHash: 'x', now });
+      await store.createApiToken({ userId: u.id, name: 't', tokenHash: 'h1', now });
+      assert.equal((await store.findUserByTokenHash('h1'))?.email, 'admin@example.org');
+      assert.equal(await store.findUserByTokenHash('h2'), undefined);
+      assert.equal((await store.findCategory('EDUCATION'))?.slug, 'education');
+      assert.equal(await store.findCategory('nope'), undefined);
+    });
+  });
+}
