@@ -40,8 +40,8 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
   if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
     throw new AppError('NOT_FOUND', 'There is no petition at this address.');
   }
-  if (Object.keys(errors).length > 0) throw validationError(errors);
   if (!isSignable(petition, ctx.clock())) throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
+  if (Object.keys(errors).length > 0) throw validationError(errors);
 
   const byEmail = ctx.config.signatureConfirmation === 'email';
   const token = newSecret();

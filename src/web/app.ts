@@ -35,6 +35,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy ?? false,
+    // The router's own errors (bad percent-encoding, over-long segments) get our error shape too.
+    frameworkErrors: (error, request, reply) =>
+      sendError(
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new AppError('NOT_FOUND', 'There is nothing at this address.') : new AppError('MALFORMED_BODY', 'The address is not valid.'),
+        request,
+        reply,
+      ),
     logger:
       config.logLevel === 'silent'
         ? false

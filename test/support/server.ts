@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type Running } from '../../src/main.ts';
 import { createAdmin, createToken } from '../../src/services/accounts.ts';
@@ -13,10 +14,10 @@ export interface TestServer extends Running {
 
 /** A real server listening on a free loopback port, with test-friendly settings. */
 export async function startTestServer(env: Record<string, string | undefined>, options: { clock?: () => Date } = {}): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DEMO: '0', RATE_LIMIT: 'off', ...env });
+  // BASE_URL must name the real port (links in mail, the same-origin check), so pick the port first.
+  const port = await freePort();
+  const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, DEMO: '0', RATE_LIMIT: 'off', ...env });
   const running = await startServer(config, options);
-  // BASE_URL must name the real port for links in mail; the OS picked it.
-  config.baseUrl = env.BASE_URL ?? running.address;
   let token: string | undefined;
   const request = (path: string, init?: RequestInit) => fetch(`${running.address}${path}`, { redirect: 'manual', ...init });
   return {
@@ -43,4 +44,15 @@ export async function createPetitionViaApi(server: TestServer, body: Record<stri
   );
   if (res.status !== 201) throw new Error(`create petition: ${res.status} ${await res.text()}`);
   return (await res.json()) as { slug: string };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -5,6 +5,7 @@ import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { confirmSignature } from '../../services/confirm-signature.ts';
 import { asRecord } from '../../services/field-reader.ts';
+import { cleanText } from '../../domain/text.ts';
 import { petitionUrl } from '../../services/context.ts';
 import { renderPage } from '../render.ts';
 import { PetitionPage } from '../views/petition-page.tsx';
@@ -66,7 +67,8 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
-      const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      // What the user typed comes back, minus control characters, which have no place in a page.
+      const values = Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, cleanText(v)]] : [])));
       reply.header('cache-control', 'no-store');
       return showPetition(reply, slug, { values, errors: error.fields }, 422);
     }
