@@ -51,6 +51,69 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
             <Paragraphs text={p.body} />
             <h2>Why is this important?</h2>
             <Paragraphs text={p.why} />
+            <dl class="facts">
+              {p.category && (
+                <>
+                  <dt>Category</dt>
+                  <dd>{p.category.name}</dd>
+                </>
+              )}
+              {p.location && (
+                <>
+                  <dt>Location</dt>
+                  <dd>{p.location.name}</dd>
+                </>
+              )}
+              <dt>Started</dt>
+              <dd>
+                <time dateTime={p.createdAt.toISOString()}>{readableTime(p.createdAt)}</time>
+              </dd>
+              {p.closesAt && (
+                <>
+                  <dt>{signable ? 'Closes' : 'Closed'}</dt>
+                  <dd>
+                    <time dateTime={p.closesAt.toISOString()}>{readableTime(p.closesAt)}</time>
+                  </dd>
+                </>
+              )}
+            </dl>
+            {p.location && hasMap && (
+              <section class="map-section" aria-labelledby="map-heading">
+                <h2 id="map-heading">Location</h2>
+                <div id="map" class="map" hidden data-lat={String(p.location.lat)} data-lon={String(p.location.lon)} data-tiles={mapTileUrl} data-label={p.location.name} />
+                <p class="map-fallback">
+                  {p.location.name} ({p.location.lat?.toFixed(3)}, {p.location.lon?.toFixed(3)}):{' '}
+                  <a href={`https://www.openstreetmap.org/?mlat=${p.location.lat}&mlon=${p.location.lon}#map=11/${p.location.lat}/${p.location.lon}`}>
+                    view on OpenStreetMap
+                  </a>
+                </p>
+                <p class="credit">
+                  Map data © OpenStreetMap contributors. {GAZETTEER_CREDIT}.
+                </p>
+              </section>
+            )}
+            <section class="updates" aria-labelledby="updates-heading">
+              <h2 id="updates-heading">Updates</h2>
+              {updates.length === 0 ? (
+                <p>No updates yet.</p>
+              ) : (
+                <ol class="timeline">
+                  {updates.map((u) => (
+                    <li class={`update update-${u.type}`}>
+                      <time dateTime={u.createdAt.toISOString()}>{readableTime(u.createdAt)}</time>
+                      <p>{u.text}</p>
+                      {u.url && (
+                        <p>
+                          <a href={u.url} rel="nofollow noopener">
+                            {u.url}
+                          </a>
+                        </p>
+                      )}
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </section>
           </div>
           <aside class="petition-side" aria-label={p.kind === 'pledge' ? 'Pledge count and form' : 'Signature count and form'}>
             <section class="count-box" aria-labelledby="count-heading">
@@ -80,69 +143,6 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
             )}
           </aside>
         </div>
-        <dl class="facts">
-          {p.category && (
-            <>
-              <dt>Category</dt>
-              <dd>{p.category.name}</dd>
-            </>
-          )}
-          {p.location && (
-            <>
-              <dt>Location</dt>
-              <dd>{p.location.name}</dd>
-            </>
-          )}
-          <dt>Started</dt>
-          <dd>
-            <time dateTime={p.createdAt.toISOString()}>{readableTime(p.createdAt)}</time>
-          </dd>
-          {p.closesAt && (
-            <>
-              <dt>{signable ? 'Closes' : 'Closed'}</dt>
-              <dd>
-                <time dateTime={p.closesAt.toISOString()}>{readableTime(p.closesAt)}</time>
-              </dd>
-            </>
-          )}
-        </dl>
-        {p.location && hasMap && (
-          <section class="map-section" aria-labelledby="map-heading">
-            <h2 id="map-heading">Location</h2>
-            <div id="map" class="map" hidden data-lat={String(p.location.lat)} data-lon={String(p.location.lon)} data-tiles={mapTileUrl} data-label={p.location.name} />
-            <p class="map-fallback">
-              {p.location.name} ({p.location.lat?.toFixed(3)}, {p.location.lon?.toFixed(3)}):{' '}
-              <a href={`https://www.openstreetmap.org/?mlat=${p.location.lat}&mlon=${p.location.lon}#map=11/${p.location.lat}/${p.location.lon}`}>
-                view on OpenStreetMap
-              </a>
-            </p>
-            <p class="credit">
-              Map data © OpenStreetMap contributors. {GAZETTEER_CREDIT}.
-            </p>
-          </section>
-        )}
-        <section class="updates" aria-labelledby="updates-heading">
-          <h2 id="updates-heading">Updates</h2>
-          {updates.length === 0 ? (
-            <p>No updates yet.</p>
-          ) : (
-            <ol class="timeline">
-              {updates.map((u) => (
-                <li class={`update update-${u.type}`}>
-                  <time dateTime={u.createdAt.toISOString()}>{readableTime(u.createdAt)}</time>
-                  <p>{u.text}</p>
-                  {u.url && (
-                    <p>
-                      <a href={u.url} rel="nofollow noopener">
-                        {u.url}
-                      </a>
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ol>
-          )}
-        </section>
       </article>
     </Layout>
   );
