@@ -43,3 +43,7 @@ export const countPhrase = (kind: PetitionKind, count: number): string => {
 /** "Title: Target": how a campaign's local petition is titled. */
 export const localPetitionTitle = (campaignTitle: string, target: string): string =>
   `${campaignTitle}: ${target}`;
+
+/** Who may manage a petition: its organiser, or an administrator. */
+export const canManage = (user: { id: number; role: string }, petition: { createdBy: number | null }): boolean =>
+  user.role === 'admin' || (petition.createdBy !== null && petition.createdBy === user.id);

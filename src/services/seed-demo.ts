@@ -68,6 +68,8 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
     createdBy: null,
     createdAt: at(9, 10),
     closesAt: null,
+    verifiedAt: at(9, 10),
+    listed: true,
   });
   await store.commitSignatureBatch({ now: at(8, 12), signatures: demoSigners(pledge.id, 0, 12), confirmations: [] });
   await store.commitSignatureBatch({ now: at(6, 18), signatures: demoSigners(pledge.id, 12, 15), confirmations: [] });
@@ -96,6 +98,8 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
     createdBy: null,
     createdAt: at(3, 11),
     closesAt: null,
+    verifiedAt: at(3, 11),
+    listed: true,
   });
   await store.commitSignatureBatch({ now: at(1, 20), signatures: demoSigners(petition.id, 0, 8), confirmations: [] });
   return true;

@@ -9,6 +9,10 @@ import * as petitions from './petition-queries.ts';
 import * as outbox from './outbox-queries.ts';
 import * as people from './people-queries.ts';
 import { commitSignatureBatch } from './signature-batch.ts';
+import * as organisers from './organiser-queries.ts';
+import type { PetitionState } from '../domain/petition.ts';
+import type { LoginPurpose } from './schema.ts';
+import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
 
 /** The one Store implementation: the same Kysely queries run on either engine. */
 export class KyselyStore implements Store {
@@ -59,6 +63,23 @@ export class KyselyStore implements Store {
   markMailFailed = (id: number, now: Date, error: string) => outbox.markMailFailed(this.db, id, now, error);
   listOutbox = (limit: number) => outbox.listOutbox(this.db, limit);
   findOutboxMail = (id: number) => outbox.findOutboxMail(this.db, id);
+
+  findUserById = async (id: number) => {
+    const r = await organisers.findUserById(this.db, id);
+    return r && { id: r.id, email: r.email, name: r.name, role: r.role, passwordHash: r.password_hash };
+  };
+  listPetitionsByCreator = (userId: number) => organisers.listPetitionsByCreator(this.db, userId);
+  changePetitionState = (id: number, from: readonly PetitionState[], to: PetitionState, at: Date, extra?: { verified?: boolean; listed?: boolean }) =>
+    organisers.changePetitionState(this.db, id, from, to, at, extra);
+  closeDuePetitions = (now: Date) => organisers.closeDuePetitions(this.db, now);
+  changePetitionFields = (id: number, changes: PetitionFieldChanges, edits: Omit<PetitionEdit, 'id'>[]) => organisers.changePetitionFields(this.db, id, changes, edits);
+  listEdits = (petitionId: number) => organisers.listEdits(this.db, petitionId);
+  createLoginToken = (t: { userId: number; tokenHash: string; purpose: LoginPurpose; petitionId: number | null; now: Date; expiresAt: Date }) =>
+    organisers.createLoginToken(this.db, t);
+  consumeLoginToken = (tokenHash: string, now: Date) => organisers.consumeLoginToken(this.db, tokenHash, now);
+  appSecret = (name: string, generate: () => string) => organisers.appSecret(this.db, name, generate);
+  withdrawConsent = (signatureId: number) => organisers.withdrawConsent(this.db, signatureId);
+  takeUpdateMailChunk = (limit: number) => organisers.takeUpdateMailChunk(this.db, this.engine, limit);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

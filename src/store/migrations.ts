@@ -116,8 +116,51 @@ const m001_core: Migration = {
   },
 };
 
+const m002_organisers: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('petitions').addColumn('verified_at', 'text').execute();
+    await db.schema.alterTable('petitions').addColumn('listed', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    await db.schema.alterTable('petitions').addColumn('closed_at', 'text').execute();
+    // Petitions made before organisers existed were made by administrators: verified when created.
+    await db.updateTable('petitions').set({ verified_at: sql.ref('created_at') }).execute();
+    await db.schema.createIndex('petitions_created_by').on('petitions').column('created_by').execute();
+    await db.schema.createIndex('petitions_open_closes').on('petitions').columns(['state', 'closes_at']).execute();
+    await db.schema.alterTable('updates').addColumn('mail_state', 'text').execute();
+    await db.schema.alterTable('updates').addColumn('mail_cursor', 'integer').execute();
+    await withId(db, db.schema.createTable('petition_edits'))
+      .addColumn('petition_id', 'integer', (c) => c.notNull().references('petitions.id'))
+      .addColumn('user_id', 'integer', (c) => c.references('users.id'))
+      .addColumn('field', 'text', (c) => c.notNull())
+      .addColumn('before', 'text', (c) => c.notNull())
+      .addColumn('after', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await withId(db, db.schema.createTable('login_tokens'))
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('purpose', 'text', (c) => c.notNull())
+      .addColumn('petition_id', 'integer', (c) => c.references('petitions.id'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('used_at', 'text')
+      .execute();
+    await db.schema
+      .createTable('app_secrets')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const table of ['app_secrets', 'login_tokens', 'petition_edits']) await db.schema.dropTable(table).execute();
+    await db.schema.dropIndex('petitions_open_closes').execute();
+    await db.schema.dropIndex('petitions_created_by').execute();
+    for (const column of ['mail_cursor', 'mail_state']) await db.schema.alterTable('updates').dropColumn(column).execute();
+    for (const column of ['closed_at', 'listed', 'verified_at']) await db.schema.alterTable('petitions').dropColumn(column).execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
-const MIGRATIONS: Record<string, Migration> = { '001_core': m001_core };
+const MIGRATIONS: Record<string, Migration> = { '001_core': m001_core, '002_organisers': m002_organisers };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

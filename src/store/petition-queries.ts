@@ -12,7 +12,7 @@ const dateOrNull = (s: string | null): Date | null => (s === null ? null : new D
 const petitionColumns = [
   'p.id', 'p.slug', 'p.kind', 'p.title', 'p.target', 'p.body', 'p.why', 'p.category_id', 'p.campaign_id',
   'p.location_name', 'p.lat', 'p.lon', 'p.state', 'p.signature_count', 'p.goal', 'p.goal_fixed', 'p.created_by',
-  'p.created_at', 'p.opened_at', 'p.closes_at',
+  'p.created_at', 'p.opened_at', 'p.closes_at', 'p.verified_at', 'p.listed', 'p.closed_at',
 ] as const;
 
 const selectPetitions = (db: Db) =>
@@ -49,9 +49,12 @@ const toPetition = (r: PetitionRow): Petition => ({
   createdAt: new Date(r.created_at),
   openedAt: dateOrNull(r.opened_at),
   closesAt: dateOrNull(r.closes_at),
+  verifiedAt: dateOrNull(r.verified_at),
+  listed: r.listed === 1,
+  closedAt: dateOrNull(r.closed_at),
 });
 
-export const toUpdate = (r: Selectable<UpdateTable>): PetitionUpdate => ({
+export const toUpdate = (r: Omit<Selectable<UpdateTable>, 'mail_state' | 'mail_cursor'>): PetitionUpdate => ({
   id: r.id,
   petitionId: r.petition_id,
   type: r.type,
@@ -66,7 +69,7 @@ export async function findPetitionBySlug(db: Db, slug: string): Promise<Petition
   return row && toPetition(row);
 }
 
-async function findPetitionById(db: Db, id: number): Promise<Petition> {
+export async function findPetitionById(db: Db, id: number): Promise<Petition> {
   return toPetition(await selectPetitions(db).where('p.id', '=', id).executeTakeFirstOrThrow());
 }
 
@@ -76,7 +79,7 @@ export async function slugTaken(db: Db, slug: string): Promise<boolean> {
 }
 
 export async function listVisiblePetitions(db: Db, q: PetitionListQuery): Promise<Petition[]> {
-  let query = selectPetitions(db).where('p.state', 'in', [...PUBLICLY_VISIBLE]).orderBy('p.id', 'desc').limit(q.limit);
+  let query = selectPetitions(db).where('p.state', 'in', [...PUBLICLY_VISIBLE]).where('p.listed', '=', 1).orderBy('p.id', 'desc').limit(q.limit);
   if (q.after !== null) query = query.where('p.id', '<', q.after);
   return (await query.execute()).map(toPetition);
 }
@@ -103,6 +106,9 @@ export async function createPetition(db: Db, p: NewPetition): Promise<Petition> 
       created_at: iso(p.createdAt),
       opened_at: p.state === 'open' ? iso(p.createdAt) : null,
       closes_at: p.closesAt ? iso(p.closesAt) : null,
+      verified_at: p.verifiedAt ? iso(p.verifiedAt) : null,
+      listed: p.listed ? 1 : 0,
+      closed_at: null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -112,7 +118,7 @@ export async function createPetition(db: Db, p: NewPetition): Promise<Petition> 
 export async function listUpdates(db: Db, petitionId: number): Promise<PetitionUpdate[]> {
   const rows = await db
     .selectFrom('updates')
-    .selectAll()
+    .select(['id', 'petition_id', 'type', 'text', 'url', 'count', 'created_at'])
     .where('petition_id', '=', petitionId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -123,7 +129,7 @@ export async function listUpdates(db: Db, petitionId: number): Promise<PetitionU
 export async function addUpdate(db: Db, u: NewUpdate): Promise<PetitionUpdate> {
   const row = await db
     .insertInto('updates')
-    .values({ petition_id: u.petitionId, type: u.type, text: u.text, url: u.url, count: null, created_at: iso(u.createdAt) })
+    .values({ petition_id: u.petitionId, type: u.type, text: u.text, url: u.url, count: null, created_at: iso(u.createdAt), mail_state: u.mailSigners ? 'queued' : null, mail_cursor: null })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toUpdate(row);

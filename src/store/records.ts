@@ -27,6 +27,10 @@ export interface Petition {
   createdAt: Date;
   openedAt: Date | null;
   closesAt: Date | null;
+  verifiedAt: Date | null;
+  /** False while a post-moderated petition waits for review: reachable by link, not listed. */
+  listed: boolean;
+  closedAt: Date | null;
 }
 
 export interface PetitionUpdate {
@@ -63,6 +67,8 @@ export interface NewPetition {
   createdBy: number | null;
   createdAt: Date;
   closesAt: Date | null;
+  verifiedAt: Date | null;
+  listed: boolean;
 }
 
 export interface NewUpdate {
@@ -71,6 +77,8 @@ export interface NewUpdate {
   text: string;
   url: string | null;
   createdAt: Date;
+  /** Queue it for consenting signers (sent in chunks by the mail-updates job). */
+  mailSigners?: boolean;
 }
 
 export interface OutgoingMail {
@@ -129,4 +137,28 @@ export interface BatchResult {
   signatures: SignOutcome[];
   confirmations: ConfirmOutcome[];
   counts: CountChange[];
+}
+
+/** A recorded change to a petition's words or settings. */
+export interface PetitionEdit {
+  id: number;
+  petitionId: number;
+  userId: number | null;
+  field: string;
+  before: string;
+  after: string;
+  createdAt: Date;
+}
+
+/** Fields an organiser may change; undefined means unchanged. */
+export interface PetitionFieldChanges {
+  title?: string;
+  target?: string;
+  body?: string;
+  why?: string;
+  categoryId?: number | null;
+  location?: { name: string; lat: number | null; lon: number | null } | null;
+  goal?: number;
+  goalFixed?: boolean;
+  closesAt?: Date | null;
 }

@@ -14,6 +14,9 @@ export interface Database {
   signatures: SignatureTable;
   updates: UpdateTable;
   outbox: OutboxTable;
+  petition_edits: PetitionEditTable;
+  login_tokens: LoginTokenTable;
+  app_secrets: AppSecretTable;
 }
 
 export type UserRole = 'admin' | 'organiser';
@@ -75,6 +78,11 @@ export interface PetitionTable {
   created_at: string;
   opened_at: string | null;
   closes_at: string | null;
+  /** When the organiser confirmed their email; null while the petition waits for it. */
+  verified_at: string | null;
+  /** 0 while a post-moderated petition waits for review: live by link, absent from lists. */
+  listed: Generated<number>;
+  closed_at: string | null;
 }
 
 export type SignatureState = 'pending' | 'confirmed';
@@ -106,6 +114,10 @@ export interface UpdateTable {
   url: string | null;
   count: number | null;
   created_at: string;
+  /** Mail to consenting signers goes out in chunks: 'queued' until every chunk is in the outbox. */
+  mail_state: 'queued' | 'done' | null;
+  /** The last signature id already mailed. */
+  mail_cursor: number | null;
 }
 
 export interface OutboxTable {
@@ -124,4 +136,35 @@ export interface OutboxTable {
   sent_at: string | null;
   failed_at: string | null;
   last_error: string | null;
+}
+
+/** Every change to a petition's words after creation, so signers keep what they signed. */
+export interface PetitionEditTable {
+  id: Generated<number>;
+  petition_id: number;
+  user_id: number | null;
+  field: string;
+  before: string;
+  after: string;
+  created_at: string;
+}
+
+export type LoginPurpose = 'sign-in' | 'verify-petition';
+
+/** Magic links: single use, expiring; only the hash is stored. */
+export interface LoginTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  purpose: LoginPurpose;
+  petition_id: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Secrets the app makes for itself (e.g. the key of unsubscribe links), stable across restarts. */
+export interface AppSecretTable {
+  name: string;
+  value: string;
 }

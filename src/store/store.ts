@@ -3,7 +3,10 @@ import type {
   SignatureBatch, User,
 } from './records.ts';
 import type { EngineName } from './engine.ts';
-import type { UserRole } from './schema.ts';
+import type { LoginPurpose, UserRole } from './schema.ts';
+import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
+import type { PetitionState } from '../domain/petition.ts';
+import type { UpdateMailChunk } from './organiser-queries.ts';
 
 export interface PetitionListQuery {
   limit: number;
@@ -52,4 +55,19 @@ export interface Store {
   markMailFailed(id: number, now: Date, error: string): Promise<void>;
   listOutbox(limit: number): Promise<OutboxMail[]>;
   findOutboxMail(id: number): Promise<OutboxMail | undefined>;
+
+  // organisers
+  findUserById(id: number): Promise<User | undefined>;
+  listPetitionsByCreator(userId: number): Promise<Petition[]>;
+  /** Moves a petition to `to` only if it is in one of `from`; false when it was not. */
+  changePetitionState(id: number, from: readonly PetitionState[], to: PetitionState, at: Date, extra?: { verified?: boolean; listed?: boolean }): Promise<boolean>;
+  closeDuePetitions(now: Date): Promise<number[]>;
+  changePetitionFields(id: number, changes: PetitionFieldChanges, edits: Omit<PetitionEdit, 'id'>[]): Promise<void>;
+  listEdits(petitionId: number): Promise<PetitionEdit[]>;
+  createLoginToken(t: { userId: number; tokenHash: string; purpose: LoginPurpose; petitionId: number | null; now: Date; expiresAt: Date }): Promise<void>;
+  consumeLoginToken(tokenHash: string, now: Date): Promise<{ userId: number; purpose: LoginPurpose; petitionId: number | null } | undefined>;
+  appSecret(name: string, generate: () => string): Promise<string>;
+  withdrawConsent(signatureId: number): Promise<number | undefined>;
+  /** Must run in a transaction with the mail it causes. */
+  takeUpdateMailChunk(limit: number): Promise<UpdateMailChunk | undefined>;
 }

@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -53,6 +55,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await app.register(cookie, { secret: config.sessionSecret });
+  // Pages behind a sign-in carry a per-visitor token (decision 0005); public cached pages rely on Origin checks.
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.nodeEnv === 'production' },
+  });
   const tileOrigin = new URL(config.mapTileUrl.replace(/\{[a-z]\}/g, 'a')).origin;
   await app.register(helmet, {
     contentSecurityPolicy: {

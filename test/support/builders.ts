@@ -23,6 +23,8 @@ export function petitionInput(overrides: Partial<NewPetition> = {}): NewPetition
     createdBy: null,
     createdAt: new Date('2026-11-01T09:00:00Z'),
     closesAt: null,
+    verifiedAt: new Date('2026-11-01T09:00:00Z'),
+    listed: true,
     ...overrides,
   };
 }

@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import type { Database, LoginPurpose } from './schema.ts';
+import type { Petition, PetitionEdit, PetitionFieldChanges } from './records.ts';
+import type { PetitionState } from '../domain/petition.ts';
+import type { EngineName } from './engine.ts';
+import { findPetitionById } from './petition-queries.ts';
+
+type Db = Kysely<Database>;
+const iso = (d: Date): string => d.toISOString();
+
+export async function listPetitionsByCreator(db: Db, userId: number): Promise<Petition[]> {
+  const rows = await db.selectFrom('petitions').select('id').where('created_by', '=', userId).orderBy('id', 'desc').execute();
+  return Promise.all(rows.map((r) => findPetitionById(db, r.id)));
+}
+
+/** Moves a petition between states, only from the states given: a lost race changes nothing. */
+export async function changePetitionState(
+  db: Db,
+  id: number,
+  from: readonly PetitionState[],
+  to: PetitionState,
+  at: Date,
+  extra: { verified?: boolean; listed?: boolean } = {},
+): Promise<boolean> {
+  const row = await db
+    .updateTable('petitions')
+    .set({
+      state: to,
+      ...(to === 'open' ? { opened_at: iso(at) } : {}),
+      ...(to === 'closed' || to === 'won' ? { closed_at: iso(at) } : {}),
+      ...(extra.verified ? { verified_at: iso(at) } : {}),
+      ...(extra.listed !== undefined ? { listed: extra.listed ? 1 : 0 } : {}),
+    })
+    .where('id', '=', id)
+    .where('state', 'in', [...from])
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Closes every open petition whose deadline has passed; returns their ids. */
+export async function closeDuePetitions(db: Db, now: Date): Promise<number[]> {
+  const rows = await db
+    .updateTable('petitions')
+    .set({ state: 'closed', closed_at: iso(now) })
+    .where('state', '=', 'open')
+    .where('closes_at', 'is not', null)
+    .where('closes_at', '<=', iso(now))
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function changePetitionFields(db: Db, id: number, changes: PetitionFieldChanges, edits: Omit<PetitionEdit, 'id'>[]): Promise<void> {
+  const set: Partial<Record<string, unknown>> = {};
+  if (changes.title !== undefined) set.title = changes.title;
+  if (changes.target !== undefined) set.target = changes.target;
+  if (changes.body !== undefined) set.body = changes.body;
+  if (changes.why !== undefined) set.why = changes.why;
+  if (changes.categoryId !== undefined) set.category_id = changes.categoryId;
+  if (changes.goal !== undefined) set.goal = changes.goal;
+  if (changes.goalFixed !== undefined) set.goal_fixed = changes.goalFixed ? 1 : 0;
+  if (changes.closesAt !== undefined) set.closes_at = changes.closesAt ? iso(changes.closesAt) : null;
+  if (changes.location !== undefined) {
+    set.location_name = changes.location?.name ?? null;
+    set.lat = changes.location?.lat ?? null;
+    set.lon = changes.location?.lon ?? null;
+  }
+  if (Object.keys(set).length > 0) await db.updateTable('petitions').set(set).where('id', '=', id).execute();
+  if (edits.length > 0) {
+    await db
+      .insertInto('petition_edits')
+      .values(edits.map((e) => ({ petition_id: e.petitionId, user_id: e.userId, field: e.field, before: e.before, after: e.after, created_at: iso(e.createdAt) })))
+      .execute();
+  }
+}
+
+export async function listEdits(db: Db, petitionId: number): Promise<PetitionEdit[]> {
+  const rows = await db.selectFrom('petition_edits').selectAll().where('petition_id', '=', petitionId).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, petitionId: r.petition_id, userId: r.user_id, field: r.field, before: r.before, after: r.after, createdAt: new Date(r.created_at) }));
+}
+
+export async function createLoginToken(
+  db: Db,
+  t: { userId: number; tokenHash: string; purpose: LoginPurpose; petitionId: number | null; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('login_tokens')
+    .values({ user_id: t.userId, token_hash: t.tokenHash, purpose: t.purpose, petition_id: t.petitionId, created_at: iso(t.now), expires_at: iso(t.expiresAt), used_at: null })
+    .execute();
+}
+
+/** Uses a magic link once: the update only matches an unused, unexpired token. */
+export async function consumeLoginToken(
+  db: Db,
+  tokenHash: string,
+  now: Date,
+): Promise<{ userId: number; purpose: LoginPurpose; petitionId: number | null } | undefined> {
+  const row = await db
+    .updateTable('login_tokens')
+    .set({ used_at: iso(now) })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', iso(now))
+    .returning(['user_id', 'purpose', 'petition_id'])
+    .executeTakeFirst();
+  return row && { userId: row.user_id, purpose: row.purpose, petitionId: row.petition_id };
+}
+
+/** A secret made once and kept in the database, the same for every process and restart. */
+export async function appSecret(db: Db, name: string, generate: () => string): Promise<string> {
+  await db.insertInto('app_secrets').values({ name, value: generate() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** Turns off update mail for one signature; returns its petition id, or undefined when unknown. */
+export async function withdrawConsent(db: Db, signatureId: number): Promise<number | undefined> {
+  const row = await db.updateTable('signatures').set({ consent: 0 }).where('id', '=', signatureId).returning('petition_id').executeTakeFirst();
+  return row?.petition_id;
+}
+
+export interface UpdateMailChunk {
+  updateId: number;
+  petitionId: number;
+  type: string;
+  text: string;
+  url: string | null;
+  recipients: Array<{ signatureId: number; email: string }>;
+}
+
+/**
+ * Takes the next chunk of recipients of an update that is still being mailed, and moves its cursor
+ * past them. Run inside a transaction with the enqueueing of their mail, so a chunk is mailed once.
+ */
+export async function takeUpdateMailChunk(db: Db, engine: EngineName, limit: number): Promise<UpdateMailChunk | undefined> {
+  let next = db.selectFrom('updates').select(['id', 'petition_id', 'type', 'text', 'url', 'mail_cursor']).where('mail_state', '=', 'queued').orderBy('id').limit(1);
+  if (engine === 'postgres') next = next.forUpdate().skipLocked();
+  const update = await next.executeTakeFirst();
+  if (!update) return undefined;
+  const recipients = await db
+    .selectFrom('signatures')
+    .select(['id', 'email'])
+    .where('petition_id', '=', update.petition_id)
+    .where('state', '=', 'confirmed')
+    .where('consent', '=', 1)
+    .where('id', '>', update.mail_cursor ?? 0)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  const last = recipients[recipients.length - 1];
+  await db
+    .updateTable('updates')
+    .set(recipients.length < limit ? { mail_state: 'done', mail_cursor: last?.id ?? update.mail_cursor } : { mail_cursor: last!.id })
+    .where('id', '=', update.id)
+    .execute();
+  return {
+    updateId: update.id,
+    petitionId: update.petition_id,
+    type: update.type,
+    text: update.text,
+    url: update.url,
+    recipients: recipients.map((r) => ({ signatureId: r.id, email: r.email })),
+  };
+}
+
+export async function findUserById(db: Db, id: number) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,38 @@
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../domain/errors.ts';
+import { canManage } from '../domain/petition.ts';
+import type { Petition, User } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+
+/** The sign-in cookie: "userId.expiresAtMs", signed with SESSION_SECRET, HTTP-only, SameSite=Lax. */
+export const SESSION_COOKIE = 'us_session';
+const SESSION_DAYS = 14;
+
+export function startSession(reply: FastifyReply, userId: number, now: Date, secure: boolean): void {
+  const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  reply.setCookie(SESSION_COOKIE, `${userId}.${expires.getTime()}`, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
+}
+
+export function endSession(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** The signed-in user, or undefined: a tampered, expired or unknown cookie counts as none. */
+export async function currentUser(request: FastifyRequest, store: Store, now: Date): Promise<User | undefined> {
+  const raw = request.cookies[SESSION_COOKIE];
+  if (!raw) return undefined;
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return undefined;
+  const match = /^(\d+)\.(\d+)$/.exec(unsigned.value);
+  if (!match || Number(match[2]) <= now.getTime()) return undefined;
+  return store.findUserById(Number(match[1]));
+}
+
+/** The signed-in user who may manage this petition; otherwise 401 (sign in first) or 403. */
+export async function requireManager(request: FastifyRequest, store: Store, now: Date, petition: Petition): Promise<User> {
+  const user = await currentUser(request, store, now);
+  if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to manage this petition.');
+  if (!canManage(user, petition)) throw new AppError('FORBIDDEN', 'Only this petition’s organiser can do that.');
+  return user;
+}
