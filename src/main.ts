@@ -38,7 +38,7 @@ export async function startServer(config: Config, options: { clock?: () => Date;
     services: { store, batcher, clock, config, geocoder: new CityGazetteer() },
     onMailQueued: () => void schedule?.runOnce('deliver-mail'),
   });
-  schedule = new Schedule({ store, mailer, clock, logger: app.log });
+  schedule = new Schedule({ store, mailer, clock, logger: app.log, baseUrl: config.baseUrl });
   const address = await app.listen({ port: config.port, host: config.host });
   schedule.start();
   let closing: Promise<void> | undefined;

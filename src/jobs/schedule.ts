@@ -1,6 +1,8 @@
 import type { Mailer } from '../mail/mailer.ts';
 import type { Store } from '../store/store.ts';
 import { deliverDueMail } from './deliver-mail.ts';
+import { mailUpdateChunks } from './mail-updates.ts';
+import { closeDuePetitions } from './close-due-petitions.ts';
 
 export interface Logger {
   error(obj: unknown, msg?: string): void;
@@ -19,8 +21,12 @@ export class Schedule {
   private stopped = false;
   readonly jobs: RecurringJob[];
 
-  constructor(deps: { store: Store; mailer: Mailer; clock: () => Date; logger: Logger }) {
-    this.jobs = [{ name: 'deliver-mail', everyMs: 1000, run: () => drain(() => deliverDueMail(deps)) }];
+  constructor(deps: { store: Store; mailer: Mailer; clock: () => Date; logger: Logger; baseUrl: string }) {
+    this.jobs = [
+      // Updates become outbox mail first, then the outbox is delivered: one tick does both.
+      { name: 'deliver-mail', everyMs: 1000, run: async () => (await mailUpdateChunks(deps), await drain(() => deliverDueMail(deps))) },
+      { name: 'close-due-petitions', everyMs: 60_000, run: () => closeDuePetitions(deps) },
+    ];
     this.logger = deps.logger;
   }
 

@@ -51,7 +51,7 @@ export class KyselyStore implements Store {
   findCategory = (slugOrName: string) => people.findCategory(this.db, slugOrName);
   ensureCategories = (c: ReadonlyArray<{ slug: string; name: string }>) => people.ensureCategories(this.db, c);
   findUserByEmail = (email: string) => people.findUserByEmail(this.db, email);
-  upsertUser = (input: { email: string; role: UserRole; passwordHash: string | null; now: Date }) => people.upsertUser(this.db, input);
+  upsertUser = (input: { email: string; role: UserRole; passwordHash: string | null; now: Date; name?: string }) => people.upsertUser(this.db, input);
   createApiToken = (input: { userId: number; name: string; tokenHash: string; now: Date }) => people.createApiToken(this.db, input);
   findUserByTokenHash = (hash: string) => people.findUserByTokenHash(this.db, hash);
 

@@ -123,6 +123,8 @@ export async function withdrawConsent(db: Db, signatureId: number): Promise<numb
 export interface UpdateMailChunk {
   updateId: number;
   petitionId: number;
+  petitionSlug: string;
+  petitionTitle: string;
   type: string;
   text: string;
   url: string | null;
@@ -135,9 +137,11 @@ export interface UpdateMailChunk {
  */
 export async function takeUpdateMailChunk(db: Db, engine: EngineName, limit: number): Promise<UpdateMailChunk | undefined> {
   let next = db.selectFrom('updates').select(['id', 'petition_id', 'type', 'text', 'url', 'mail_cursor']).where('mail_state', '=', 'queued').orderBy('id').limit(1);
+  // Another process mailing the same update skips it rather than waiting: chunks are never sent twice.
   if (engine === 'postgres') next = next.forUpdate().skipLocked();
   const update = await next.executeTakeFirst();
   if (!update) return undefined;
+  const petition = await db.selectFrom('petitions').select(['slug', 'title']).where('id', '=', update.petition_id).executeTakeFirstOrThrow();
   const recipients = await db
     .selectFrom('signatures')
     .select(['id', 'email'])
@@ -157,6 +161,8 @@ export async function takeUpdateMailChunk(db: Db, engine: EngineName, limit: num
   return {
     updateId: update.id,
     petitionId: update.petition_id,
+    petitionSlug: petition.slug,
+    petitionTitle: petition.title,
     type: update.type,
     text: update.text,
     url: update.url,

@@ -11,10 +11,10 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
   return row && toUser(row);
 }
 
-export async function upsertUser(db: Db, input: { email: string; role: UserRole; passwordHash: string | null; now: Date }): Promise<User> {
+export async function upsertUser(db: Db, input: { email: string; role: UserRole; passwordHash: string | null; now: Date; name?: string }): Promise<User> {
   const row = await db
     .insertInto('users')
-    .values({ email: input.email, name: null, role: input.role, password_hash: input.passwordHash, created_at: input.now.toISOString() })
+    .values({ email: input.email, name: input.name ?? null, role: input.role, password_hash: input.passwordHash, created_at: input.now.toISOString() })
     .onConflict((oc) => oc.column('email').doUpdateSet({ role: input.role, password_hash: input.passwordHash }))
     .returningAll()
     .executeTakeFirstOrThrow();

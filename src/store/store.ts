@@ -41,7 +41,7 @@ export interface Store {
 
   // people and tokens
   findUserByEmail(email: string): Promise<User | undefined>;
-  upsertUser(input: { email: string; role: UserRole; passwordHash: string | null; now: Date }): Promise<User>;
+  upsertUser(input: { email: string; role: UserRole; passwordHash: string | null; now: Date; name?: string }): Promise<User>;
   createApiToken(input: { userId: number; name: string; tokenHash: string; now: Date }): Promise<void>;
   findUserByTokenHash(tokenHash: string): Promise<User | undefined>;
   countPetitions(): Promise<number>;

@@ -16,6 +16,8 @@ import { rejectCrossSiteForms } from './cross-site.ts';
 import { pageRoutes } from './routes/pages.tsx';
 import { apiRoutes } from './routes/api.ts';
 import { devRoutes } from './routes/dev.tsx';
+import { organiserRoutes } from './routes/organiser.tsx';
+import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -90,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(pageRoutes(deps));
+  await app.register(organiserRoutes(deps));
+  await app.register(unsubscribeRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api/v1' });
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;

@@ -13,7 +13,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const rejectCrossSiteForms = (baseUrl: string) => {
   const ownOrigin = new URL(baseUrl).origin;
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!UNSAFE.has(request.method) || request.url.startsWith('/api/')) return;
+    // Unsubscribing is harmless and carries its own proof; mail providers post it from their servers (RFC 8058).
+    if (!UNSAFE.has(request.method) || request.url.startsWith('/api/') || request.url.startsWith('/unsubscribe/')) return;
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
     const sameHost = origin !== undefined && hostOf(origin) === request.headers.host;

@@ -29,6 +29,7 @@ function toAppError(error: FastifyError): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('MALFORMED_BODY', 'The request body is empty or malformed.');
   }
+  if (error.statusCode === 403) return new AppError('FORBIDDEN', 'This form has expired. Go back, reload the page and try again.');
   if (error.statusCode === 429) return new AppError('RATE_LIMITED', 'Too many requests. Please wait a minute and try again.');
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new AppError('MALFORMED_BODY', 'The request body is not valid JSON.');
   if (error.validation) return new AppError('MALFORMED_BODY', error.message);
@@ -41,6 +42,8 @@ export const isApiRequest = (request: FastifyRequest): boolean => request.url.st
 export function sendError(error: AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status = STATUS[error.code];
   reply.code(status);
+  // A page that needs a sign-in sends the visitor to sign in (never to a URL taken from the request).
+  if (error.code === 'UNAUTHENTICATED' && !isApiRequest(request)) return reply.redirect('/sign-in', 303);
   if (isApiRequest(request)) {
     const fields = Object.keys(error.fields).length > 0 ? { fields: error.fields } : {};
     return reply.type('application/json').send({ error: { code: error.code, message: error.message, ...fields } });

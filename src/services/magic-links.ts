@@ -1,0 +1,66 @@
+import validator from 'validator';
+import { AppError, validationError } from '../domain/errors.ts';
+import { normaliseEmail } from '../domain/email.ts';
+import { magicLinkMail } from '../mail/magic-link.tsx';
+import type { LoginPurpose } from '../store/schema.ts';
+import type { Petition, User } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import { FieldReader } from './field-reader.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+import type { ServiceContext } from './context.ts';
+
+const VALID_HOURS: Record<LoginPurpose, number> = { 'verify-petition': 24, 'sign-in': 1 };
+
+/** Issues a single-use link and queues its mail, inside the caller's transaction. */
+export async function issueMagicLink(
+  ctx: ServiceContext,
+  tx: Store,
+  user: User,
+  purpose: LoginPurpose,
+  petition: Petition | null,
+): Promise<void> {
+  const token = newSecret();
+  const now = ctx.clock();
+  const hours = VALID_HOURS[purpose];
+  await tx.createLoginToken({ userId: user.id, tokenHash: hashSecret(token), purpose, petitionId: petition?.id ?? null, now, expiresAt: new Date(now.getTime() + hours * 3_600_000) });
+  await tx.enqueueMail([magicLinkMail({ to: user.email, link: `${ctx.config.baseUrl}/auth/${token}`, petitionTitle: petition?.title ?? null, validForHours: hours })], now);
+}
+
+/** "Email me a sign-in link": the same answer whether or not the address has an account. */
+export async function requestSignIn(ctx: ServiceContext, raw: Record<string, unknown>): Promise<void> {
+  const f = new FieldReader(raw);
+  const email = f.text('email', { label: 'Your email address', max: 254, required: true });
+  if (!f.errors.email && !validator.isEmail(email)) f.addError('email', 'Enter an email address like name@example.com.');
+  if (!f.ok) throw validationError(f.errors);
+  const user = await ctx.store.findUserByEmail(normaliseEmail(email));
+  if (user) await ctx.store.transaction((tx) => issueMagicLink(ctx, tx, user, 'sign-in', null));
+}
+
+export interface MagicLinkResult {
+  user: User;
+  /** The petition this link confirmed, if it confirmed one. */
+  petition: Petition | undefined;
+}
+
+/**
+ * Uses a magic link (once, before it expires). A petition's first link also verifies it: it opens
+ * at once (unlisted until reviewed) under post-moderation, or waits for review under pre-moderation.
+ */
+export async function useMagicLink(ctx: ServiceContext, token: string): Promise<MagicLinkResult> {
+  const now = ctx.clock();
+  const invalid = new AppError('NOT_FOUND', 'This link has expired or has already been used. Ask for a new one from the sign-in page.');
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw invalid;
+  return ctx.store.transaction(async (tx) => {
+    const used = await tx.consumeLoginToken(hashSecret(token), now);
+    if (!used) throw invalid;
+    const user = await tx.findUserById(used.userId);
+    if (!user) throw invalid;
+    if (used.purpose !== 'verify-petition' || used.petitionId === null) return { user, petition: undefined };
+    const petition = (await tx.listPetitionsByCreator(user.id)).find((p) => p.id === used.petitionId);
+    if (petition && petition.verifiedAt === null) {
+      const to = ctx.config.moderation === 'post' ? 'open' : 'pending';
+      await tx.changePetitionState(petition.id, ['pending'], to, now, { verified: true, listed: false });
+    }
+    return { user, petition: petition && (await tx.findPetitionBySlug(petition.slug)) };
+  });
+}

@@ -1,0 +1,53 @@
+import type { PetitionKind } from '../domain/petition.ts';
+import type { Category } from '../store/records.ts';
+import type { FieldReader } from './field-reader.ts';
+import type { ServiceContext } from './context.ts';
+
+export const LIMITS = { title: 150, target: 150, text: 5000, location: 120, goal: 100_000_000 } as const;
+
+export interface PetitionFields {
+  kind: PetitionKind;
+  target: string;
+  title: string | null;
+  body: string | null;
+  why: string | null;
+  category: Category | null;
+  location: { name: string; lat: number | null; lon: number | null } | null;
+  goal: number | null;
+  closesAt: Date | null;
+}
+
+/**
+ * Reads a petition's fields the same way for the start form, the edit form and the API.
+ * `unknownPlace`: 'save' keeps an unknown place by name without coordinates (the API, or a form whose
+ * author ticked "save without a map"); 'ask' reports it so the author can correct it.
+ */
+export async function readPetitionFields(
+  ctx: ServiceContext,
+  f: FieldReader,
+  options: { unknownPlace: 'save' | 'ask' },
+): Promise<PetitionFields> {
+  const now = ctx.clock();
+  const kind = f.oneOf<PetitionKind>('kind', ['petition', 'pledge'], 'petition', 'Kind');
+  const target = f.text('target', { label: 'Who it is addressed to', max: LIMITS.target, required: true });
+  const title = f.text('title', { label: 'Title', max: LIMITS.title });
+  const body = f.text('body', { label: 'What it asks', max: LIMITS.text, multiline: true });
+  const why = f.text('why', { label: 'Why it is important', max: LIMITS.text, multiline: true });
+  const categoryName = f.text('category', { label: 'Category', max: 60 });
+  const locationName = f.text('location', { label: 'Location', max: LIMITS.location });
+  const goal = f.integer('goal', { label: 'Goal', min: 1, max: LIMITS.goal });
+  const closesAt = f.date('closesAt', { label: 'Closing date', mustFollow: now });
+
+  const category = categoryName ? ((await ctx.store.findCategory(categoryName)) ?? null) : null;
+  if (categoryName && !category) f.addError('category', `There is no category “${categoryName}”. Choose one from the list.`);
+
+  let location: PetitionFields['location'] = null;
+  if (locationName) {
+    const place = ctx.geocoder.geocode(locationName);
+    if (!place && options.unknownPlace === 'ask') {
+      f.addError('location', `We could not find “${locationName}” on the map. Check the spelling, add the country (“Cambridge, UK”), or tick “Save it without a map”.`);
+    }
+    location = { name: locationName, lat: place?.lat ?? null, lon: place?.lon ?? null };
+  }
+  return { kind, target, title, body, why, category, location, goal, closesAt };
+}

@@ -1,0 +1,158 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { AppError } from '../../domain/errors.ts';
+import { cleanText } from '../../domain/text.ts';
+import type { Petition } from '../../store/records.ts';
+import { startPetition } from '../../services/start-petition.ts';
+import { requestSignIn, useMagicLink } from '../../services/magic-links.ts';
+import { closePetition, declareVictory, editPetition } from '../../services/manage-petition.ts';
+import { postUpdate } from '../../services/post-update.ts';
+import { asRecord } from '../../services/field-reader.ts';
+import { renderPage } from '../render.ts';
+import { currentUser, endSession, requireManager, startSession } from '../session.ts';
+import { emptyForm, type FormState } from '../views/form-fields.tsx';
+import { StartPage } from '../views/start-page.tsx';
+import { ContinuePage, ManagePage, MyPetitionsPage, SignInPage, petitionFormValues, type ManageForms } from '../views/manage-page.tsx';
+import { MessagePage } from '../views/simple-pages.tsx';
+import { writeRateLimit } from './rate-limits.ts';
+
+const html = (reply: FastifyReply, body: string, status = 200) =>
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+
+/** What the user typed, for re-display (minus control characters). */
+const typedValues = (raw: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' && k !== '_csrf' ? [[k, cleanText(v)]] : [])));
+
+/** Runs a form's use case; on field errors, hands back a form state to re-render with a 422. */
+async function attempt<T>(raw: Record<string, unknown>, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; form: FormState }> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED') return { ok: false, form: { values: typedValues(raw), errors: error.fields } };
+    throw error;
+  }
+}
+
+const NOTICES: Record<string, string> = {
+  confirmed: 'Your email address is confirmed.',
+  updated: 'Your update is posted. It is being emailed to people who asked for updates.',
+  edited: 'Your changes are saved.',
+  won: 'Victory declared: the message is on the page and on its way to people who asked for updates.',
+  closed: 'Closed: signing has stopped.',
+};
+
+export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
+  const { services } = deps;
+  const { store } = services;
+  const secureCookies = deps.config.nodeEnv === 'production';
+  const protectedForm = { preValidation: app.csrfProtection, config: writeRateLimit };
+
+  app.get('/petitions/new', async (_request, reply) => html(reply, renderPage(<StartPage form={emptyForm()} categories={await store.listCategories()} />)));
+
+  app.post('/petitions/new', { config: writeRateLimit }, async (request, reply) => {
+    const raw = asRecord(request.body);
+    const result = await attempt(raw, () => startPetition(services, raw));
+    if (!result.ok) return html(reply, renderPage(<StartPage form={result.form} categories={await store.listCategories()} />), 422);
+    deps.onMailQueued?.();
+    return html(
+      reply,
+      renderPage(
+        <MessagePage title="Check your email">
+          <p>We have emailed you a link to confirm “{result.value.title}”. It goes live once you follow it (the link works for 24 hours).</p>
+        </MessagePage>,
+      ),
+      201,
+    );
+  });
+
+  app.get<{ Params: { token: string } }>('/auth/:token', async (request, reply) => html(reply, renderPage(<ContinuePage token={request.params.token} />)));
+
+  app.post<{ Params: { token: string } }>('/auth/:token', async (request, reply) => {
+    const { user, petition } = await useMagicLink(services, request.params.token);
+    startSession(reply, user.id, services.clock(), secureCookies);
+    return reply.redirect(petition ? `/petitions/${petition.slug}/manage?done=confirmed` : '/manage', 303);
+  });
+
+  app.get('/sign-in', async (_request, reply) => html(reply, renderPage(<SignInPage form={emptyForm()} sent={false} />)));
+
+  app.post('/sign-in', { config: writeRateLimit }, async (request, reply) => {
+    const raw = asRecord(request.body);
+    const result = await attempt(raw, () => requestSignIn(services, raw));
+    if (!result.ok) return html(reply, renderPage(<SignInPage form={result.form} sent={false} />), 422);
+    deps.onMailQueued?.();
+    return html(reply, renderPage(<SignInPage form={emptyForm()} sent />));
+  });
+
+  app.post('/sign-out', { preValidation: app.csrfProtection }, async (_request, reply) => {
+    endSession(reply);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/manage', async (request, reply) => {
+    const user = await currentUser(request, store, services.clock());
+    if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to see your petitions.');
+    const petitions = await store.listPetitionsByCreator(user.id);
+    return html(reply, renderPage(<MyPetitionsPage petitions={petitions} email={user.email} csrf={reply.generateCsrf()} />));
+  });
+
+  async function managed(request: FastifyRequest<{ Params: { slug: string } }>): Promise<Petition> {
+    const petition = await store.findPetitionBySlug(request.params.slug);
+    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    await requireManager(request, store, services.clock(), petition);
+    return petition;
+  }
+
+  async function showManage(reply: FastifyReply, petition: Petition, forms: Partial<ManageForms>, status = 200, notice?: string) {
+    const page = (
+      <ManagePage
+        petition={petition}
+        categories={await store.listCategories()}
+        edits={await store.listEdits(petition.id)}
+        csrf={reply.generateCsrf()}
+        notice={notice}
+        forms={{ edit: forms.edit ?? emptyForm(petitionFormValues(petition)), update: forms.update ?? emptyForm(), victory: forms.victory ?? emptyForm() }}
+      />
+    );
+    return html(reply, renderPage(page), status);
+  }
+
+  app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/petitions/:slug/manage', async (request, reply) => {
+    const petition = await managed(request);
+    return showManage(reply, petition, {}, 200, NOTICES[request.query.done ?? '']);
+  });
+
+  const done = (reply: FastifyReply, petition: Petition, what: keyof typeof NOTICES) => reply.redirect(`/petitions/${petition.slug}/manage?done=${what}`, 303);
+
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/edit', protectedForm, async (request, reply) => {
+    const petition = await managed(request);
+    const user = (await currentUser(request, store, services.clock()))!;
+    const raw = asRecord(request.body);
+    const result = await attempt(raw, () => editPetition(services, user, petition, raw));
+    return result.ok ? done(reply, petition, 'edited') : showManage(reply, petition, { edit: result.form }, 422);
+  });
+
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/updates', protectedForm, async (request, reply) => {
+    const petition = await managed(request);
+    const user = (await currentUser(request, store, services.clock()))!;
+    const raw = asRecord(request.body);
+    const result = await attempt(raw, () => postUpdate(services, user, petition.slug, raw));
+    if (!result.ok) return showManage(reply, petition, { update: result.form }, 422);
+    deps.onMailQueued?.();
+    return done(reply, petition, 'updated');
+  });
+
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/victory', protectedForm, async (request, reply) => {
+    const petition = await managed(request);
+    const raw = asRecord(request.body);
+    const result = await attempt(raw, () => declareVictory(services, petition, raw));
+    if (!result.ok) return showManage(reply, petition, { victory: result.form }, 422);
+    deps.onMailQueued?.();
+    return done(reply, petition, 'won');
+  });
+
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/close', protectedForm, async (request, reply) => {
+    const petition = await managed(request);
+    await closePetition(services, petition);
+    return done(reply, petition, 'closed');
+  });
+};

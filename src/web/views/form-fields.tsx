@@ -1,0 +1,122 @@
+import type { ComponentChildren } from 'preact';
+
+export interface FormState {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {} });
+
+interface FieldProps {
+  form: FormState;
+  name: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+}
+
+/** Label, hint and error tied to the control by id, so screen readers read them together. */
+function FieldFrame({ form, name, label, hint, children }: FieldProps & { children: ComponentChildren }) {
+  const error = form.errors[name];
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={`field-${name}`}>{label}</label>
+      {hint && (
+        <p class="hint" id={`hint-${name}`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error-message" id={`error-${name}`}>
+          {error}
+        </p>
+      )}
+      {children}
+    </div>
+  );
+}
+
+const describedBy = (form: FormState, name: string, hint?: string) =>
+  [hint ? `hint-${name}` : '', form.errors[name] ? `error-${name}` : ''].filter(Boolean).join(' ') || undefined;
+
+export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'url' | 'date' | 'number'; autocomplete?: string; maxLength?: number }) {
+  const { form, name, hint } = props;
+  return (
+    <FieldFrame {...props}>
+      <input
+        id={`field-${name}`}
+        name={name}
+        type={(props.type ?? 'text') as 'text'}
+        autocomplete={props.autocomplete}
+        maxLength={props.maxLength}
+        required={props.required}
+        value={form.values[name] ?? ''}
+        aria-invalid={form.errors[name] ? 'true' : undefined}
+        aria-describedby={describedBy(form, name, hint)}
+      />
+    </FieldFrame>
+  );
+}
+
+export function TextArea(props: FieldProps & { rows?: number; maxLength?: number }) {
+  const { form, name, hint } = props;
+  return (
+    <FieldFrame {...props}>
+      <textarea
+        id={`field-${name}`}
+        name={name}
+        rows={props.rows ?? 6}
+        maxLength={props.maxLength}
+        required={props.required}
+        aria-invalid={form.errors[name] ? 'true' : undefined}
+        aria-describedby={describedBy(form, name, hint)}
+      >
+        {form.values[name] ?? ''}
+      </textarea>
+    </FieldFrame>
+  );
+}
+
+export function SelectField(props: FieldProps & { options: Array<{ value: string; label: string }> }) {
+  const { form, name, hint } = props;
+  return (
+    <FieldFrame {...props}>
+      <select id={`field-${name}`} name={name} aria-invalid={form.errors[name] ? 'true' : undefined} aria-describedby={describedBy(form, name, hint)}>
+        {props.options.map((o) => (
+          <option value={o.value} selected={(form.values[name] ?? '') === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldFrame>
+  );
+}
+
+export function Checkbox({ form, name, label }: { form: FormState; name: string; label: string }) {
+  return (
+    <div class="field checkbox">
+      <input id={`field-${name}`} name={name} type="checkbox" value="yes" checked={form.values[name] === 'yes'} />
+      <label for={`field-${name}`}>{label}</label>
+    </div>
+  );
+}
+
+/** Every problem at the top, each a link to its field; focused by the page so it is announced. */
+export function ErrorSummary({ form }: { form: FormState }) {
+  const entries = Object.entries(form.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1} id="error-summary">
+      <h2>There is a problem</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>
+            <a href={`#field-${field}`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
