@@ -36,6 +36,9 @@ export class CityGazetteer implements Geocoder {
     const parts = query.split(',').map((p) => p.trim()).filter(Boolean);
     if (parts.length === 0) return undefined;
     const country = parts.length > 1 ? countryCode(parts[parts.length - 1]!) : undefined;
+    // A qualifier we cannot read as a country (a region, a typo) is not silently ignored: better to
+    // ask the author than to pin the petition on the wrong continent.
+    if (parts.length > 1 && !country) return undefined;
     const candidates = this.cities().get(foldName(parts[0]!)) ?? [];
     const inCountry = country ? candidates.filter((c) => c.country === country) : candidates;
     const best = [...inCountry].sort((a, b) => b.population - a.population)[0];
