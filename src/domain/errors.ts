@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'PETITION_CLOSED'
+  | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'CROSS_SITE_POST';
 

@@ -50,6 +50,8 @@ export class KyselyStore implements Store {
   listCategories = () => people.listCategories(this.db);
   findCategory = (slugOrName: string) => people.findCategory(this.db, slugOrName);
   ensureCategories = (c: ReadonlyArray<{ slug: string; name: string }>) => people.ensureCategories(this.db, c);
+  createCategory = (c: { slug: string; name: string }) => people.createCategory(this.db, c);
+  deleteCategory = (slug: string) => people.deleteCategory(this.db, slug);
   findUserByEmail = (email: string) => people.findUserByEmail(this.db, email);
   upsertUser = (input: { email: string; role: UserRole; passwordHash: string | null; now: Date; name?: string }) => people.upsertUser(this.db, input);
   createApiToken = (input: { userId: number; name: string; tokenHash: string; now: Date }) => people.createApiToken(this.db, input);

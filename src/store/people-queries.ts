@@ -49,6 +49,30 @@ export async function findCategory(db: Db, slugOrName: string): Promise<Category
   return all.find((c) => c.slug === needle || c.name.toLowerCase() === needle);
 }
 
+/** Adds a category; false when its slug or name is taken. */
+export async function createCategory(db: Db, c: { slug: string; name: string }): Promise<boolean> {
+  const clash = await db
+    .selectFrom('categories')
+    .select('id')
+    .where((eb) => eb.or([eb('slug', '=', c.slug), eb(eb.fn('lower', ['name']), '=', c.name.toLowerCase())]))
+    .executeTakeFirst();
+  if (clash) return false;
+  await db.insertInto('categories').values(c).execute();
+  return true;
+}
+
+/** Removes a category no petition or campaign uses; 'in-use' otherwise. */
+export async function deleteCategory(db: Db, slug: string): Promise<'deleted' | 'in-use' | 'not-found'> {
+  const category = await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (!category) return 'not-found';
+  const used =
+    (await db.selectFrom('petitions').select('id').where('category_id', '=', category.id).limit(1).executeTakeFirst()) ??
+    (await db.selectFrom('campaigns').select('id').where('category_id', '=', category.id).limit(1).executeTakeFirst());
+  if (used) return 'in-use';
+  await db.deleteFrom('categories').where('id', '=', category.id).execute();
+  return 'deleted';
+}
+
 export async function ensureCategories(db: Db, categories: ReadonlyArray<{ slug: string; name: string }>): Promise<void> {
   if (categories.length === 0) return;
   await db.insertInto('categories').values([...categories]).onConflict((oc) => oc.column('slug').doNothing()).execute();

@@ -38,6 +38,8 @@ export interface Store {
   listCategories(): Promise<Category[]>;
   findCategory(slugOrName: string): Promise<Category | undefined>;
   ensureCategories(categories: ReadonlyArray<{ slug: string; name: string }>): Promise<void>;
+  createCategory(category: { slug: string; name: string }): Promise<boolean>;
+  deleteCategory(slug: string): Promise<'deleted' | 'in-use' | 'not-found'>;
 
   // people and tokens
   findUserByEmail(email: string): Promise<User | undefined>;

@@ -13,6 +13,7 @@ export const STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   PETITION_CLOSED: 409,
+  CONFLICT: 409,
   RATE_LIMITED: 429,
   CROSS_SITE_POST: 403,
 };

@@ -7,6 +7,7 @@ import { createPetition } from '../../services/create-petition.ts';
 import { postUpdate } from '../../services/post-update.ts';
 import { userForToken } from '../../services/accounts.ts';
 import { asRecord } from '../../services/field-reader.ts';
+import { addCategory, removeCategory } from '../../services/categories.ts';
 import type { User } from '../../store/records.ts';
 import { petitionJson, petitionWithUpdatesJson, updateJson } from '../presenters.ts';
 import { signRateLimit, writeRateLimit } from './rate-limits.ts';
@@ -82,4 +83,14 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get('/categories', async () => ({ data: (await store.listCategories()).map((c) => ({ slug: c.slug, name: c.name })) }));
+
+  app.post('/categories', { config: writeRateLimit }, async (request, reply) => {
+    const category = await addCategory(services, await authenticate(request), asRecord(request.body));
+    return reply.code(201).send({ slug: category.slug, name: category.name });
+  });
+
+  app.delete<{ Params: { slug: string } }>('/categories/:slug', { config: writeRateLimit }, async (request, reply) => {
+    await removeCategory(services, await authenticate(request), request.params.slug);
+    return reply.code(204).send();
+  });
 };

@@ -42,6 +42,12 @@ export function Layout({ meta, children }: { meta: PageMeta; children: Component
                 <li>
                   <a href="/petitions">Browse petitions</a>
                 </li>
+                <li>
+                  <a href="/petitions/new">Start a petition</a>
+                </li>
+                <li>
+                  <a href="/manage">Your petitions</a>
+                </li>
               </ul>
             </nav>
           </div>
