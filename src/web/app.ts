@@ -18,6 +18,7 @@ import { apiRoutes } from './routes/api.ts';
 import { devRoutes } from './routes/dev.tsx';
 import { organiserRoutes } from './routes/organiser.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
+import { shareRoutes } from './routes/share.ts';
 
 export interface AppDeps {
   config: Config;
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pageRoutes(deps));
   await app.register(organiserRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
+  await app.register(shareRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api/v1' });
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;

@@ -5,6 +5,12 @@ export interface PageMeta {
   description?: string;
   /** Absolute URL of the page, for share tags. */
   url?: string;
+  /** Absolute URL of the preview image link previews show (og:image, twitter:image). */
+  image?: string;
+  /** What the image shows, for people who cannot see it. */
+  imageAlt?: string;
+  /** The image's pixel size, so a platform can lay out the preview before it has fetched the image. */
+  imageSize?: { width: number; height: number };
   scripts?: string[];
   styles?: string[];
   noindex?: boolean;
@@ -24,6 +30,17 @@ export function Layout({ meta, children }: { meta: PageMeta; children: Component
         <meta property="og:title" content={meta.title} />
         {meta.description && <meta property="og:description" content={meta.description} />}
         {meta.url && <meta property="og:url" content={meta.url} />}
+        <meta property="og:type" content="website" />
+        <meta property="og:site_name" content="Undersign" />
+        {meta.image && <meta property="og:image" content={meta.image} />}
+        {meta.image && meta.imageSize && <meta property="og:image:width" content={String(meta.imageSize.width)} />}
+        {meta.image && meta.imageSize && <meta property="og:image:height" content={String(meta.imageSize.height)} />}
+        {meta.image && meta.imageAlt && <meta property="og:image:alt" content={meta.imageAlt} />}
+        <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
+        <meta name="twitter:title" content={meta.title} />
+        {meta.description && <meta name="twitter:description" content={meta.description} />}
+        {meta.image && <meta name="twitter:image" content={meta.image} />}
+        {meta.image && meta.imageAlt && <meta name="twitter:image:alt" content={meta.imageAlt} />}
         <link rel="stylesheet" href="/assets/site.css" />
         {meta.styles?.map((href) => <link rel="stylesheet" href={href} />)}
         {meta.scripts?.map((src) => <script src={src} defer />)}

@@ -4,6 +4,8 @@ import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
 import { Layout } from './layout.tsx';
 import { SignForm, type SignFormState } from './sign-form.tsx';
 import { formatCount, readableTime } from './format.ts';
+import { SHARE_IMAGE_SIZE } from '../share-image-size.ts';
+import { ShareLinks } from './share-links.tsx';
 
 export interface PetitionPageProps {
   petition: Petition;
@@ -32,6 +34,9 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
         title: p.title,
         description: `To: ${p.target}. ${p.body.slice(0, 150)}`,
         url,
+        image: `${url}/share.png`,
+        imageAlt: `“${p.title}”, to ${p.target}, with its count of ${p.kind === 'pledge' ? 'pledges' : 'signatures'}`,
+        imageSize: SHARE_IMAGE_SIZE,
         scripts: ['/assets/live-count.js', ...(hasMap ? ['/assets/leaflet/leaflet.js', '/assets/map.js'] : [])],
         styles: hasMap ? ['/assets/leaflet/leaflet.css'] : [],
       }}
@@ -77,6 +82,12 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                 </>
               )}
             </dl>
+            <ShareLinks url={url} title={p.title} />
+            <p class="qr-link">
+              <a href={`/petitions/${p.slug}/qr.svg`} download={`${p.slug}-qr.svg`}>
+                QR code for posters
+              </a>
+            </p>
             {p.location && hasMap && (
               <section class="map-section" aria-labelledby="map-heading">
                 <h2 id="map-heading">Location</h2>
