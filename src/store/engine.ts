@@ -21,6 +21,9 @@ export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.tes
 export function openEngine(databaseUrl: string, options: { poolSize?: number } = {}): Engine {
   if (isPostgresUrl(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection the server closes (restart, failover) is dropped from the pool and replaced;
+    // unhandled, pg would raise it as an uncaught exception and stop the process.
+    pool.on('error', () => {});
     return { name: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
   }
   const path = databaseUrl.startsWith('file:') ? new URL(databaseUrl).pathname : databaseUrl;

@@ -72,4 +72,8 @@ export interface Store {
   withdrawConsent(signatureId: number): Promise<number | undefined>;
   /** Must run in a transaction with the mail it causes. */
   takeUpdateMailChunk(limit: number): Promise<UpdateMailChunk | undefined>;
+
+  // delivery
+  /** Confirmed signatures, oldest first, email only where the signer agreed; all of them, or one keyset page. */
+  signaturesForDelivery(petitionId: number, page?: import('./delivery-queries.ts').DeliveryPage): Promise<import('./delivery-queries.ts').DeliveryRow[]>;
 }

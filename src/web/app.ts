@@ -96,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organiserRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
   await app.register(shareRoutes(deps));
+  await app.register((await import('./routes/delivery.tsx')).deliveryRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api/v1' });
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;

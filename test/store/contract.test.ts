@@ -179,5 +179,48 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal((await store.findCategory('EDUCATION'))?.slug, 'education');
       assert.equal(await store.findCategory('nope'), undefined);
     });
+
+    test('signatures for delivery: confirmed only, oldest confirmation first, email only with consent, the same in pages', async () => {
+      const p = await openPetition(store);
+      const other = await openPetition(store);
+      const minute = (n: number) => new Date(now.getTime() + n * 60_000);
+      await store.commitSignatureBatch({
+        now,
+        signatures: [
+          signature(p.id, 1, { consent: true }),
+          signature(p.id, 2, { postcode: 'CB2 1TN' }),
+          signature(p.id, 3, { consent: true, confirmed: false, tokenHash: hashSecret('delivery-3') }),
+          signature(p.id, 4, { country: 'France', consent: true }),
+          signature(p.id, 5, { confirmed: false, tokenHash: hashSecret('delivery-5') }),
+          signature(other.id, 6, { consent: true }),
+        ],
+        confirmations: [],
+      });
+      await store.commitSignatureBatch({ now: minute(1), signatures: [signature(p.id, 7)], confirmations: [] });
+      await store.commitSignatureBatch({ now: minute(2), signatures: [], confirmations: [hashSecret('delivery-3')] });
+
+      const rows = await store.signaturesForDelivery(p.id);
+      assert.deepEqual(
+        rows.map((r) => [r.name, r.postcode, r.country, r.confirmedAt.toISOString(), r.email]),
+        [
+          ['Signer 1', null, null, now.toISOString(), 'signer-1@example.org'],
+          ['Signer 2', 'CB2 1TN', null, now.toISOString(), null],
+          ['Signer 4', null, 'France', now.toISOString(), 'signer-4@example.org'],
+          ['Signer 7', null, null, minute(1).toISOString(), null],
+          ['Signer 3', null, null, minute(2).toISOString(), 'signer-3@example.org'],
+        ],
+      );
+      assert.ok(rows.every((r) => r.confirmedAt instanceof Date));
+
+      const paged: typeof rows = [];
+      let page = await store.signaturesForDelivery(p.id, { after: null, limit: 2 });
+      while (page.length > 0) {
+        paged.push(...page);
+        page = await store.signaturesForDelivery(p.id, { after: page[page.length - 1]!, limit: 2 });
+      }
+      assert.deepEqual(paged, rows, 'pages of 2 by keyset give the same rows in the same order');
+      assert.deepEqual(await store.signaturesForDelivery(p.id, { after: rows[4]!, limit: 2 }), []);
+      assert.deepEqual(await store.signaturesForDelivery(9_999_999), []);
+    });
   });
 }

@@ -106,7 +106,7 @@ export function ErrorSummary({ form }: { form: FormState }) {
   const entries = Object.entries(form.errors);
   if (entries.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" tabIndex={-1} id="error-summary">
+    <div class="error-summary" role="alert" tabIndex={-1} id="error-summary" autoFocus>
       <h2>There is a problem</h2>
       <ul>
         {entries.map(([field, message]) => (

@@ -20,7 +20,7 @@ export function SignForm({ petition, state }: { petition: Petition; state: SignF
     <form method="post" action={`/petitions/${petition.slug}/signatures`} class="sign-form" novalidate>
       <h2 id="sign-heading">{petition.kind === 'pledge' ? 'Take the pledge' : 'Sign this petition'}</h2>
       {errorEntries.length > 0 && (
-        <div class="error-summary" role="alert" tabIndex={-1} id="error-summary">
+        <div class="error-summary" role="alert" tabIndex={-1} id="error-summary" autoFocus>
           <h3>There is a problem</h3>
           <ul>
             {errorEntries.map(([field, message]) => (
