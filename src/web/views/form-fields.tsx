@@ -102,12 +102,13 @@ export function Checkbox({ form, name, label }: { form: FormState; name: string;
 }
 
 /** Every problem at the top, each a link to its field; focused by the page so it is announced. */
-export function ErrorSummary({ form }: { form: FormState }) {
+export function ErrorSummary({ form, headingLevel = 2 }: { form: FormState; headingLevel?: 2 | 3 }) {
   const entries = Object.entries(form.errors);
   if (entries.length === 0) return null;
+  const Heading = headingLevel === 3 ? 'h3' : 'h2';
   return (
     <div class="error-summary" role="alert" tabIndex={-1} id="error-summary" autoFocus>
-      <h2>There is a problem</h2>
+      <Heading>There is a problem</Heading>
       <ul>
         {entries.map(([field, message]) => (
           <li>

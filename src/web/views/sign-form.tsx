@@ -1,4 +1,5 @@
 import type { Petition } from '../../store/records.ts';
+import { ErrorSummary } from './form-fields.tsx';
 
 export interface SignFormState {
   values: Record<string, string>;
@@ -14,23 +15,11 @@ const FIELDS: Array<{ name: string; label: string; type: 'text' | 'email'; autoc
 
 /** The sign form; on error it keeps what was typed and links each message to its field. */
 export function SignForm({ petition, state }: { petition: Petition; state: SignFormState }) {
-  const errorEntries = Object.entries(state.errors);
   const verb = petition.kind === 'pledge' ? 'Pledge' : 'Sign';
   return (
     <form method="post" action={`/petitions/${petition.slug}/signatures`} class="sign-form" novalidate>
       <h2 id="sign-heading">{petition.kind === 'pledge' ? 'Take the pledge' : 'Sign this petition'}</h2>
-      {errorEntries.length > 0 && (
-        <div class="error-summary" role="alert" tabIndex={-1} id="error-summary" autoFocus>
-          <h3>There is a problem</h3>
-          <ul>
-            {errorEntries.map(([field, message]) => (
-              <li>
-                <a href={`#field-${field}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary form={state} headingLevel={3} />
       {FIELDS.map((field) => {
         const error = state.errors[field.name];
         const describedBy = [field.hint ? `hint-${field.name}` : '', error ? `error-${field.name}` : ''].filter(Boolean).join(' ');
