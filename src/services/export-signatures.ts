@@ -4,7 +4,8 @@ import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Store } from '../store/store.ts';
 import type { DeliveryRow } from '../store/delivery-queries.ts';
 
-export const CSV_HEADER = ['Name', 'Postcode or country', 'Signed at (UTC)', 'Email (only if the signer agreed)'] as const;
+// No email column: signers agreed to hear from the organiser through us, not to hand their address over (decision 0012).
+export const CSV_HEADER = ['Name', 'Postcode or country', 'Signed at (UTC)'] as const;
 
 /** Rows read per query when streaming: memory stays flat however many people signed. */
 export const DELIVERY_PAGE_SIZE = 5000;
@@ -23,7 +24,7 @@ const CSV_OPTIONS: Options = {
 };
 
 /** One signature as the cells of a CSV line. */
-export const csvRecord = (row: DeliveryRow): string[] => [row.name, row.postcode ?? row.country ?? '', row.confirmedAt.toISOString(), row.email ?? ''];
+export const csvRecord = (row: DeliveryRow): string[] => [row.name, row.postcode ?? row.country ?? '', row.confirmedAt.toISOString()];
 
 /** The whole CSV at once: for tests and small petitions. */
 export const signaturesCsv = (rows: Iterable<DeliveryRow>): string => stringifySync(Array.from(rows, csvRecord), CSV_OPTIONS);

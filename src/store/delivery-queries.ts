@@ -11,8 +11,6 @@ export interface DeliveryRow {
   postcode: string | null;
   country: string | null;
   confirmedAt: Date;
-  /** Only when the signer agreed (consent); null otherwise. */
-  email: string | null;
 }
 
 /** A page of the delivery list: rows after `after` (the last row of the previous page), at most `limit`. */
@@ -30,8 +28,6 @@ export async function signaturesForDelivery(db: Db, petitionId: number, page?: D
   let query = db
     .selectFrom('signatures')
     .select(['id', 'name', 'postcode', 'country', 'confirmed_at'])
-    // The address of a signer who did not agree never leaves the database.
-    .select((eb) => eb.case().when('consent', '=', 1).then(eb.ref('email')).else(null).end().as('email'))
     .where('petition_id', '=', petitionId)
     .where('state', '=', 'confirmed')
     .where('confirmed_at', 'is not', null)
@@ -51,6 +47,5 @@ export async function signaturesForDelivery(db: Db, petitionId: number, page?: D
     postcode: r.postcode,
     country: r.country,
     confirmedAt: new Date(r.confirmed_at!),
-    email: r.email,
   }));
 }

@@ -159,8 +159,22 @@ const m002_organisers: Migration = {
   },
 };
 
+// Delivery walks a petition's confirmed signatures in confirmation order, a page at a time (keyset).
+const m003_delivery_index: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('signatures_delivery').on('signatures').columns(['petition_id', 'state', 'confirmed_at', 'id']).execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('signatures_delivery').execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
-const MIGRATIONS: Record<string, Migration> = { '001_core': m001_core, '002_organisers': m002_organisers };
+const MIGRATIONS: Record<string, Migration> = {
+  '001_core': m001_core,
+  '002_organisers': m002_organisers,
+  '003_delivery_index': m003_delivery_index,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

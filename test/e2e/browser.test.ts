@@ -1,8 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type Response } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
+import { launchBrowser, loads, SCREENSHOTS, SCREENSHOT_WIDTHS, WAIT } from '../support/browser.ts';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 
@@ -12,69 +11,27 @@ import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
  * Every request for a non-loopback host (map tiles) is answered by a local stub: nothing leaves the machine.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const TEST_TIMEOUT = 60_000;
-const WAIT = 10_000;
-/** A 1x1 transparent PNG: what every map tile request gets. */
-const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR42mNgAAIAAAUAAen63NgAAAAASUVORK5CYII=', 'base64');
-const WIDTHS = [375, 1280] as const;
-
-const isLoopback = (url: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-
-interface Sandbox {
-  context: BrowserContext;
-  page: Page;
-  /** Every non-loopback URL the page asked for (each was stubbed, none left the machine). */
-  external: string[];
-}
 
 describe('petition pages in a real browser (Chromium, SQLite, development outbox)', () => {
   let db: TestDatabase;
   let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let chromium: Awaited<ReturnType<typeof launchBrowser>>;
 
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     db = sqliteDatabase();
     server = await startTestServer({ DATABASE_URL: db.url });
     assert.equal(server.config.smtpUrl, null, 'no SMTP: mail goes to the development outbox');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    chromium = await launchBrowser();
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
+    await chromium?.close();
     await server?.close();
     await db?.drop();
   });
 
-  /** A fresh context whose non-loopback requests are answered locally. */
-  async function sandbox(options: BrowserContextOptions = {}): Promise<Sandbox> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options });
-    contexts.push(context);
-    context.setDefaultTimeout(WAIT);
-    context.setDefaultNavigationTimeout(WAIT);
-    const external: string[] = [];
-    await context.route(
-      (url) => !isLoopback(url),
-      (route) => {
-        external.push(route.request().url());
-        return route.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG });
-      },
-    );
-    return { context, page: await context.newPage(), external };
-  }
-
-  /** Runs an action that loads a new document, and returns once that document has loaded. */
-  async function loads(page: Page, action: () => Promise<unknown>): Promise<void> {
-    const loaded = page.waitForEvent('load');
-    loaded.catch(() => {}); // if the action itself fails, that is the error to report
-    await action();
-    await loaded;
-  }
+  const sandbox = (options?: BrowserContextOptions) => chromium.sandbox(options);
 
   /** Submits the sign form and returns the POST's own response (422 re-render, or the 303 redirect). */
   async function submitSignForm(page: Page): Promise<Response> {
@@ -86,7 +43,7 @@ describe('petition pages in a real browser (Chromium, SQLite, development outbox
   const text = async (locator: Locator): Promise<string> => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
   async function screenshots(page: Page, name: string): Promise<void> {
-    for (const width of WIDTHS) {
+    for (const width of SCREENSHOT_WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
       // Let layout (and Leaflet, which listens to resize) settle before the picture.
       await page.waitForTimeout(250);

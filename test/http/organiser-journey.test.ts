@@ -55,7 +55,9 @@ describe('Nadia runs a pledge from start to victory', () => {
       kind: 'pledge', target: 'Head teachers of Leeds', title: 'Walk to school on Fridays', body: 'We pledge to walk our children to school every Friday.',
       why: 'Less trafic, cleaner air.', category: 'transport', location: 'Leeds, UK', closesAt: '2027-01-31', organiserName: 'Nadia', organiserEmail: 'Nadia@Example.org',
     });
-    assert.equal(res.status, 201);
+    assert.equal(res.status, 303, 'post, redirect, get: a reload cannot start it twice');
+    assert.equal(res.headers.get('location'), '/petitions/new/sent?kind=pledge');
+    assert.match(await (await browse('/petitions/new/sent?kind=pledge')).text(), /We have emailed you a link to confirm your pledge/);
     slug = 'walk-to-school-on-fridays';
     assert.equal((await server.request(`/petitions/${slug}`)).status, 404, 'not live before the email is confirmed');
 

@@ -5,10 +5,10 @@ import { CSV_HEADER, csvFilename, deliveryRows, signaturesCsv, signaturesCsvStre
 
 const at = new Date('2026-11-28T12:34:56.789Z');
 let serial = 0;
-const row = (o: Partial<DeliveryRow> = {}): DeliveryRow => ({ id: ++serial, name: 'Ada Lovelace', postcode: null, country: null, confirmedAt: at, email: null, ...o });
+const row = (o: Partial<DeliveryRow> = {}): DeliveryRow => ({ id: ++serial, name: 'Ada Lovelace', postcode: null, country: null, confirmedAt: at, ...o });
 
 const BOM = '\uFEFF';
-const HEADER_LINE = 'Name,Postcode or country,Signed at (UTC),Email (only if the signer agreed)\r\n';
+const HEADER_LINE = 'Name,Postcode or country,Signed at (UTC)\r\n';
 
 /** RFC 4180 as a spreadsheet reads it: what each cell will show. */
 function parseCsv(text: string): string[][] {
@@ -38,8 +38,8 @@ describe('signatures as CSV for delivery', () => {
     assert.ok(csv.startsWith(BOM + HEADER_LINE));
     assert.deepEqual(parseCsv(csv.slice(1)), [
       [...CSV_HEADER],
-      ['Ada Lovelace', 'CB2 1TN', '2026-11-28T12:34:56.789Z', ''],
-      ['Émile Zola', 'France', '2026-11-28T12:34:56.789Z', ''],
+      ['Ada Lovelace', 'CB2 1TN', '2026-11-28T12:34:56.789Z'],
+      ['Émile Zola', 'France', '2026-11-28T12:34:56.789Z'],
     ]);
     assert.equal(signaturesCsv([]), BOM + HEADER_LINE, 'no signers: the header alone');
   });
@@ -51,7 +51,7 @@ describe('signatures as CSV for delivery', () => {
 
   test('cells that a spreadsheet would run as formulas get a leading apostrophe, in every column', () => {
     const names = ['=HYPERLINK("x")', '+1', '-2', '@SUM(A1)', '\tx', '\rx', '＝1+1'];
-    const csv = signaturesCsv([...names.map((name) => row({ name })), row({ name: 'Plain', postcode: '-1', email: '=cmd@example.org' }), row({ name: 'Other', country: '@France' })]);
+    const csv = signaturesCsv([...names.map((name) => row({ name })), row({ name: 'Plain', postcode: '-1' }), row({ name: 'Other', country: '@France' })]);
     const body = csv.slice(BOM.length + HEADER_LINE.length);
     assert.ok(body.startsWith(`"'=HYPERLINK(""x"")",`), 'quotes inside are doubled after escaping');
     assert.ok(body.includes("\r\n'+1,"));
@@ -61,7 +61,7 @@ describe('signatures as CSV for delivery', () => {
     assert.ok(body.includes(`\r\n"'\rx",`), 'a carriage return inside a cell is quoted');
     const shown = parseCsv(csv.slice(1)).slice(1);
     assert.deepEqual(shown.slice(0, names.length).map((c) => c[0]), names.map((n) => `'${n}`));
-    assert.deepEqual(shown[names.length], ['Plain', "'-1", '2026-11-28T12:34:56.789Z', "'=cmd@example.org"]);
+    assert.deepEqual(shown[names.length], ['Plain', "'-1", '2026-11-28T12:34:56.789Z']);
     assert.equal(shown[names.length + 1]![1], "'@France");
   });
 
@@ -75,13 +75,13 @@ describe('signatures as CSV for delivery', () => {
     assert.equal(shown[2]![0], 'Next');
   });
 
-  test('an email appears only for a signer who agreed (the store gives null otherwise)', () => {
-    const shown = parseCsv(signaturesCsv([row({ name: 'Yes', email: 'yes@example.org' }), row({ name: 'No', email: null })]).slice(1));
-    assert.deepEqual(shown.slice(1).map((c) => [c[0], c[3]]), [['Yes', 'yes@example.org'], ['No', '']]);
+  test('a delivery line holds name, place and time only: no email column at all', () => {
+    const shown = parseCsv(signaturesCsv([row({ name: 'Ada', postcode: 'CB2 1TN' })]).slice(1));
+    assert.deepEqual(shown, [['Name', 'Postcode or country', 'Signed at (UTC)'], ['Ada', 'CB2 1TN', at.toISOString()]]);
   });
 
   test('the stream gives the same bytes as the whole CSV, from an async source', async () => {
-    const rows = [row({ name: '=1+1', email: 'a@example.org' }), row({ name: 'B, "b"', postcode: 'N1 9GU' }), row({ name: 'Ünïcødé' })];
+    const rows = [row({ name: '=1+1' }), row({ name: 'B, "b"', postcode: 'N1 9GU' }), row({ name: 'Ünïcødé' })];
     async function* source() {
       for (const r of rows) yield r;
     }

@@ -201,15 +201,16 @@ for (const { engine, skip, create } of await testEngines()) {
 
       const rows = await store.signaturesForDelivery(p.id);
       assert.deepEqual(
-        rows.map((r) => [r.name, r.postcode, r.country, r.confirmedAt.toISOString(), r.email]),
+        rows.map((r) => [r.name, r.postcode, r.country, r.confirmedAt.toISOString()]),
         [
-          ['Signer 1', null, null, now.toISOString(), 'signer-1@example.org'],
-          ['Signer 2', 'CB2 1TN', null, now.toISOString(), null],
-          ['Signer 4', null, 'France', now.toISOString(), 'signer-4@example.org'],
-          ['Signer 7', null, null, minute(1).toISOString(), null],
-          ['Signer 3', null, null, minute(2).toISOString(), 'signer-3@example.org'],
+          ['Signer 1', null, null, now.toISOString()],
+          ['Signer 2', 'CB2 1TN', null, now.toISOString()],
+          ['Signer 4', null, 'France', now.toISOString()],
+          ['Signer 7', null, null, minute(1).toISOString()],
+          ['Signer 3', null, null, minute(2).toISOString()],
         ],
       );
+      assert.ok(rows.every((r) => !('email' in r)), 'delivery never reads an address, even of signers who agreed to updates');
       assert.ok(rows.every((r) => r.confirmedAt instanceof Date));
 
       const paged: typeof rows = [];

@@ -54,14 +54,20 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const result = await attempt(raw, () => startPetition(services, raw));
     if (!result.ok) return html(reply, renderPage(<StartPage form={result.form} categories={await store.listCategories()} />), 422);
     deps.onMailQueued?.();
+    // Post, redirect, get: reloading the answer must not start the petition twice.
+    return reply.redirect(`/petitions/new/sent?kind=${result.value.kind}`, 303);
+  });
+
+  app.get<{ Querystring: { kind?: string } }>('/petitions/new/sent', async (request, reply) => {
+    // Only the kind travels in the address: echoing a title from it would let anyone word our page.
+    const noun = request.query.kind === 'pledge' ? 'pledge' : 'petition';
     return html(
       reply,
       renderPage(
         <MessagePage title="Check your email">
-          <p>We have emailed you a link to confirm “{result.value.title}”. It goes live once you follow it (the link works for 24 hours).</p>
+          <p>We have emailed you a link to confirm your {noun}. It goes live once you follow it (the link works for 24 hours).</p>
         </MessagePage>,
       ),
-      201,
     );
   });
 

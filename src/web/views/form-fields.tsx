@@ -3,7 +3,15 @@ import type { ComponentChildren } from 'preact';
 export interface FormState {
   values: Record<string, string>;
   errors: Record<string, string>;
+  /** Set when a page holds two forms with the same field names, so every id stays unique. */
+  idPrefix?: string;
 }
+
+/** The ids of a field's control, hint and error message. */
+export const fieldIds = (form: FormState, name: string) => {
+  const p = form.idPrefix ? `${form.idPrefix}-` : '';
+  return { control: `${p}field-${name}`, hint: `${p}hint-${name}`, error: `${p}error-${name}` };
+};
 
 export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {} });
 
@@ -18,16 +26,17 @@ interface FieldProps {
 /** Label, hint and error tied to the control by id, so screen readers read them together. */
 function FieldFrame({ form, name, label, hint, children }: FieldProps & { children: ComponentChildren }) {
   const error = form.errors[name];
+  const ids = fieldIds(form, name);
   return (
     <div class={error ? 'field field-error' : 'field'}>
-      <label for={`field-${name}`}>{label}</label>
+      <label for={ids.control}>{label}</label>
       {hint && (
-        <p class="hint" id={`hint-${name}`}>
+        <p class="hint" id={ids.hint}>
           {hint}
         </p>
       )}
       {error && (
-        <p class="error-message" id={`error-${name}`}>
+        <p class="error-message" id={ids.error}>
           {error}
         </p>
       )}
@@ -36,15 +45,17 @@ function FieldFrame({ form, name, label, hint, children }: FieldProps & { childr
   );
 }
 
-const describedBy = (form: FormState, name: string, hint?: string) =>
-  [hint ? `hint-${name}` : '', form.errors[name] ? `error-${name}` : ''].filter(Boolean).join(' ') || undefined;
+const describedBy = (form: FormState, name: string, hint?: string) => {
+  const ids = fieldIds(form, name);
+  return [hint ? ids.hint : '', form.errors[name] ? ids.error : ''].filter(Boolean).join(' ') || undefined;
+};
 
 export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'url' | 'date' | 'number'; autocomplete?: string; maxLength?: number }) {
   const { form, name, hint } = props;
   return (
     <FieldFrame {...props}>
       <input
-        id={`field-${name}`}
+        id={fieldIds(form, name).control}
         name={name}
         type={(props.type ?? 'text') as 'text'}
         autocomplete={props.autocomplete}
@@ -63,7 +74,7 @@ export function TextArea(props: FieldProps & { rows?: number; maxLength?: number
   return (
     <FieldFrame {...props}>
       <textarea
-        id={`field-${name}`}
+        id={fieldIds(form, name).control}
         name={name}
         rows={props.rows ?? 6}
         maxLength={props.maxLength}
@@ -81,7 +92,7 @@ export function SelectField(props: FieldProps & { options: Array<{ value: string
   const { form, name, hint } = props;
   return (
     <FieldFrame {...props}>
-      <select id={`field-${name}`} name={name} aria-invalid={form.errors[name] ? 'true' : undefined} aria-describedby={describedBy(form, name, hint)}>
+      <select id={fieldIds(form, name).control} name={name} aria-invalid={form.errors[name] ? 'true' : undefined} aria-describedby={describedBy(form, name, hint)}>
         {props.options.map((o) => (
           <option value={o.value} selected={(form.values[name] ?? '') === o.value}>
             {o.label}
@@ -95,8 +106,8 @@ export function SelectField(props: FieldProps & { options: Array<{ value: string
 export function Checkbox({ form, name, label }: { form: FormState; name: string; label: string }) {
   return (
     <div class="field checkbox">
-      <input id={`field-${name}`} name={name} type="checkbox" value="yes" checked={form.values[name] === 'yes'} />
-      <label for={`field-${name}`}>{label}</label>
+      <input id={fieldIds(form, name).control} name={name} type="checkbox" value="yes" checked={form.values[name] === 'yes'} />
+      <label for={fieldIds(form, name).control}>{label}</label>
     </div>
   );
 }
@@ -107,12 +118,12 @@ export function ErrorSummary({ form, headingLevel = 2 }: { form: FormState; head
   if (entries.length === 0) return null;
   const Heading = headingLevel === 3 ? 'h3' : 'h2';
   return (
-    <div class="error-summary" role="alert" tabIndex={-1} id="error-summary" autoFocus>
+    <div class="error-summary" role="alert" tabIndex={-1} id={form.idPrefix ? `${form.idPrefix}-error-summary` : 'error-summary'} autoFocus>
       <Heading>There is a problem</Heading>
       <ul>
         {entries.map(([field, message]) => (
           <li>
-            <a href={`#field-${field}`}>{message}</a>
+            <a href={`#${fieldIds(form, field).control}`}>{message}</a>
           </li>
         ))}
       </ul>

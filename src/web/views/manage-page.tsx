@@ -29,6 +29,9 @@ function statusLine(p: Petition): string {
 
 export function ManagePage(props: { petition: Petition; categories: Category[]; forms: ManageForms; csrf: string; edits: PetitionEdit[]; notice?: string }) {
   const { petition: p, forms, csrf } = props;
+  // Both forms have "text" and "url" fields: prefixes keep their ids, labels and error links apart.
+  const update = { ...forms.update, idPrefix: 'update' };
+  const victory = { ...forms.victory, idPrefix: 'victory' };
   const base = `/petitions/${p.slug}`;
   const noun = p.kind === 'pledge' ? 'pledges' : 'signatures';
   return (
@@ -62,9 +65,9 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
         <p>It appears on the page and is emailed to people who asked to be kept updated. You never see their addresses.</p>
         <form method="post" action={`${base}/manage/updates`} novalidate>
           <CsrfField token={csrf} />
-          <ErrorSummary form={forms.update} />
-          <TextArea form={forms.update} name="text" label="Update" required maxLength={5000} rows={5} />
-          <TextField form={forms.update} name="url" label="Link (optional)" type="url" hint="A news article or a report, starting with https://" />
+          <ErrorSummary form={update} />
+          <TextArea form={update} name="text" label="Update" required maxLength={5000} rows={5} />
+          <TextField form={update} name="url" label="Link (optional)" type="url" hint="A news article or a report, starting with https://" />
           <button class="button" type="submit">
             Post the update
           </button>
@@ -102,9 +105,9 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
           <p>When the target has agreed, tell everyone: the message joins the timeline and is emailed to people who asked for updates.</p>
           <form method="post" action={`${base}/manage/victory`} novalidate>
             <CsrfField token={csrf} />
-            <ErrorSummary form={forms.victory} />
-            <TextArea form={forms.victory} name="text" label="Your victory message" required maxLength={5000} rows={4} />
-            <TextField form={forms.victory} name="url" label="Link (optional)" type="url" />
+            <ErrorSummary form={victory} />
+            <TextArea form={victory} name="text" label="Your victory message" required maxLength={5000} rows={4} />
+            <TextField form={victory} name="url" label="Link (optional)" type="url" />
             <button class="button" type="submit">
               Declare victory
             </button>

@@ -83,11 +83,14 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
               )}
             </dl>
             <ShareLinks url={url} title={p.title} />
-            <p class="qr-link">
-              <a href={`/petitions/${p.slug}/qr.svg`} download={`${p.slug}-qr.svg`}>
-                QR code for posters
-              </a>
-            </p>
+            {/* A poster asks people to sign: pointless once signing has stopped. */}
+            {signable && (
+              <p class="qr-link">
+                <a href={`/petitions/${p.slug}/qr.svg`} download={`${p.slug}-qr.svg`}>
+                  QR code for posters
+                </a>
+              </p>
+            )}
             {p.location && hasMap && (
               <section class="map-section" aria-labelledby="map-heading">
                 <h2 id="map-heading">Location</h2>
