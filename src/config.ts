@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { DEFAULT_SIGNING_LIMITS, type SigningLimits } from './domain/signer-limits.ts';
+import { parseAllowlist, type Allowlist } from './domain/allowlist.ts';
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -18,6 +20,11 @@ export interface Config {
   moderation: 'post' | 'pre';
   mapTileUrl: string;
   logLevel: string;
+  signingLimits: SigningLimits;
+  /** Networks and domains never flagged for volume (a campus, an office). */
+  allowlist: Allowlist;
+  /** Days after a petition closes when its signers' personal data is removed. */
+  anonymiseAfterDays: number;
 }
 
 export const DEFAULT_DATABASE_URL = './data/undersign.sqlite';
@@ -64,6 +71,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (nodeEnv === 'production' && sessionSecret.length < 32) problems.push('SESSION_SECRET is required in production (32 characters or more)');
   const mapTileUrl = env.MAP_TILE_URL || OSM_TILES;
   if (!/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(mapTileUrl)) problems.push('MAP_TILE_URL must be an http(s) URL with {z}, {x} and {y}');
+  const count = (name: string, fallback: number, min = 1): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^\d+$/.test(raw) && Number(raw) >= min) return Number(raw);
+    problems.push(`${name} must be a whole number of at least ${min} (got "${raw}")`);
+    return fallback;
+  };
+  const allowlist = parseAllowlist(env.SIGN_ALLOWLIST ?? '');
+  problems.push(...allowlist.problems.map((p) => `SIGN_ALLOWLIST: ${p}`));
   const demoRaw = env.DEMO;
   if (demoRaw !== undefined && !['0', '1', 'on', 'off', 'true', 'false'].includes(demoRaw)) problems.push('DEMO must be 0 or 1');
 
@@ -85,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     moderation: oneOf('MODERATION', ['post', 'pre'], 'post'),
     mapTileUrl,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    signingLimits: {
+      perAddress: count('SIGN_LIMIT_PER_ADDRESS', DEFAULT_SIGNING_LIMITS.perAddress),
+      perDomain: count('SIGN_LIMIT_PER_DOMAIN', DEFAULT_SIGNING_LIMITS.perDomain),
+      countryAlert: count('SIGN_ALERT_PER_COUNTRY', DEFAULT_SIGNING_LIMITS.countryAlert),
+    },
+    allowlist: allowlist.allowlist,
+    anonymiseAfterDays: count('ANONYMISE_AFTER_DAYS', 183),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

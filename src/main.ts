@@ -8,6 +8,9 @@ import { DevOutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.ts';
 import { Schedule } from './jobs/schedule.ts';
 import { CityGazetteer } from './geo/gazetteer.ts';
 import { buildApp } from './web/app.ts';
+import { Redis } from 'ioredis';
+import { MemoryCounters, RedisCounters } from './signing/signing-counters.ts';
+import { SignerScreening } from './services/signer-screening.ts';
 import { DEFAULT_CATEGORIES, seedDemo } from './services/seed-demo.ts';
 
 export interface Running {
@@ -31,14 +34,17 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   const store = await openConfiguredStore(config);
   if (config.demo) await seedDemo(store, clock());
   const batcher = new GroupCommitBatcher({ store, clock });
+  // Shared counters when several processes serve one site; in memory when one does.
+  const counters = config.redisUrl ? new RedisCounters(new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })) : new MemoryCounters();
+  const screening = new SignerScreening({ store, counters, allowlist: config.allowlist, limits: config.rateLimit ? config.signingLimits : null });
   const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new DevOutboxMailer());
   let schedule: Schedule | undefined;
   const app = await buildApp({
     config,
-    services: { store, batcher, clock, config, geocoder: new CityGazetteer() },
+    services: { store, batcher, clock, config, geocoder: new CityGazetteer(), screening },
     onMailQueued: () => void schedule?.runOnce('deliver-mail'),
   });
-  schedule = new Schedule({ store, mailer, clock, logger: app.log, baseUrl: config.baseUrl });
+  schedule = new Schedule({ store, mailer, clock, logger: app.log, baseUrl: config.baseUrl, anonymiseAfterDays: config.anonymiseAfterDays });
   const address = await app.listen({ port: config.port, host: config.host });
   schedule.start();
   let closing: Promise<void> | undefined;
@@ -52,6 +58,7 @@ export async function startServer(config: Config, options: { clock?: () => Date;
         await batcher.flush();
         await schedule.stop();
         mailer.close();
+        await counters.close();
         await store.close();
       })()),
   };

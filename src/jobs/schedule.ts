@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import { deliverDueMail } from './deliver-mail.ts';
 import { mailUpdateChunks } from './mail-updates.ts';
 import { closeDuePetitions } from './close-due-petitions.ts';
+import { forgetPersonalData } from './forget-personal-data.ts';
 
 export interface Logger {
   error(obj: unknown, msg?: string): void;
@@ -21,11 +22,12 @@ export class Schedule {
   private stopped = false;
   readonly jobs: RecurringJob[];
 
-  constructor(deps: { store: Store; mailer: Mailer; clock: () => Date; logger: Logger; baseUrl: string }) {
+  constructor(deps: { store: Store; mailer: Mailer; clock: () => Date; logger: Logger; baseUrl: string; anonymiseAfterDays: number }) {
     this.jobs = [
       // Updates become outbox mail first, then the outbox is delivered: one tick does both.
       { name: 'deliver-mail', everyMs: 1000, run: async () => (await mailUpdateChunks(deps), await drain(() => deliverDueMail(deps))) },
       { name: 'close-due-petitions', everyMs: 60_000, run: () => closeDuePetitions(deps) },
+      { name: 'forget-personal-data', everyMs: 60 * 60_000, run: () => forgetPersonalData(deps) },
     ];
     this.logger = deps.logger;
   }

@@ -8,9 +8,14 @@ export interface ConfirmSignatureMail {
   kind: PetitionKind;
   petitionTitle: string;
   confirmUrl: string;
+  /** Where the signer sees what is stored about them and can remove it (also linked after confirming). */
+  yourDataUrl: string;
 }
 
-/** The plain-text body holds exactly one link: the confirmation link. */
+/**
+ * The plain-text body holds exactly one link, the confirmation link, so nobody follows the wrong
+ * one; the page it opens links to the signer's own data, as does the HTML version.
+ */
 export function confirmSignatureMail(m: ConfirmSignatureMail): OutgoingMail {
   const verb = m.kind === 'pledge' ? 'pledge' : 'signature';
   const subject = `Please confirm your ${verb}: ${m.petitionTitle}`;
@@ -37,6 +42,9 @@ export function confirmSignatureMail(m: ConfirmSignatureMail): OutgoingMail {
         </a>
       </p>
       <p>If you did not {m.kind === 'pledge' ? 'pledge' : 'sign'}, ignore this email: nothing will be counted and we will not write again.</p>
+      <p>
+        <a href={m.yourDataUrl}>See what we keep about you, or remove your {verb}</a>
+      </p>
     </>,
   );
   return { kind: 'confirm-signature', to: m.to, subject, text, html };

@@ -2,12 +2,15 @@ import type { Store } from '../store/store.ts';
 import type { SigningBatcher } from '../signing/batcher.ts';
 import type { Geocoder } from '../geo/gazetteer.ts';
 import type { Config } from '../config.ts';
+import type { SignerScreening } from './signer-screening.ts';
 
 /** What every use case may be handed: interfaces and a clock, never an engine. */
 export interface ServiceContext {
   store: Store;
   batcher: SigningBatcher;
   geocoder: Geocoder;
+  /** Address hashing, signing limits and alerts, applied to every signature. */
+  screening: SignerScreening;
   clock: () => Date;
   config: Pick<Config, 'baseUrl' | 'signatureConfirmation' | 'moderation'>;
 }

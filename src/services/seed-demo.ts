@@ -1,3 +1,4 @@
+import { CURRENT_CONSENT } from '../domain/consent.ts';
 import { localPetitionTitle } from '../domain/petition.ts';
 import type { Store } from '../store/store.ts';
 import type { SignatureToWrite } from '../store/records.ts';
@@ -32,6 +33,9 @@ const demoSigners = (petitionId: number, from: number, n: number): SignatureToWr
       consent: i % 3 === 0,
       tokenHash: hashSecret(`demo-${petitionId}-${i}`),
       confirmed: true,
+      ipHash: null,
+      flag: null,
+      consentVersion: CURRENT_CONSENT.version,
       confirmationMail: null,
     };
   });

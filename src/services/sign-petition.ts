@@ -3,6 +3,9 @@ import { AppError, validationError } from '../domain/errors.ts';
 import { normaliseEmail } from '../domain/email.ts';
 import { isSignable } from '../domain/petition.ts';
 import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
+import { CURRENT_CONSENT } from '../domain/consent.ts';
+import { emailDomain } from '../domain/signer-limits.ts';
+import { isDisposableDomain } from './disposable-email.ts';
 import { FieldReader } from './field-reader.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 import type { ServiceContext } from './context.ts';
@@ -21,6 +24,9 @@ export function readSignature(raw: Record<string, unknown>): { input: SignatureI
   const name = f.text('name', { label: 'Your name', max: 100, required: true });
   const email = f.text('email', { label: 'Your email address', max: 254, required: true });
   if (!f.errors.email && !validator.isEmail(email)) f.addError('email', 'Enter an email address like name@example.com.');
+  else if (!f.errors.email && isDisposableDomain(emailDomain(email.trim()))) {
+    f.addError('email', 'Use an email address you keep: addresses from throwaway-mail services are not accepted.');
+  }
   const postcode = f.text('postcode', { label: 'Postcode', max: 16 });
   if (postcode && !f.errors.postcode && !/^[A-Za-z0-9 -]+$/.test(postcode)) f.addError('postcode', 'A postcode has only letters, digits, spaces and hyphens.');
   const country = f.text('country', { label: 'Country', max: 60 });
@@ -34,7 +40,7 @@ export type SignResult = 'confirmation_sent' | 'signed';
  * Signs a petition. A repeat of an address gets the same answer as its first signature: the
  * answer must never reveal whether an address had signed.
  */
-export async function signPetition(ctx: ServiceContext, slug: string, raw: Record<string, unknown>): Promise<SignResult> {
+export async function signPetition(ctx: ServiceContext, slug: string, raw: Record<string, unknown>, client: { ip: string | null } = { ip: null }): Promise<SignResult> {
   const { input, errors } = readSignature(raw);
   const petition = await ctx.store.findPetitionBySlug(slug);
   if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
@@ -46,6 +52,8 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
   const byEmail = ctx.config.signatureConfirmation === 'email';
   const token = newSecret();
   const email = normaliseEmail(input.email);
+  const now = ctx.clock();
+  const { ipHash, flag } = await ctx.screening.screen({ petitionId: petition.id, email, country: input.country, ip: client.ip, now });
   const outcome = await ctx.batcher.sign({
     petitionId: petition.id,
     email,
@@ -55,6 +63,9 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
     consent: input.consent,
     tokenHash: hashSecret(token),
     confirmed: !byEmail,
+    ipHash,
+    flag,
+    consentVersion: CURRENT_CONSENT.version,
     confirmationMail: byEmail
       ? confirmSignatureMail({
           to: email,
@@ -62,6 +73,7 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
           kind: petition.kind,
           petitionTitle: petition.title,
           confirmUrl: `${ctx.config.baseUrl}/signatures/confirm/${token}`,
+          yourDataUrl: `${ctx.config.baseUrl}/signatures/yours/${token}`,
         })
       : null,
   });

@@ -10,6 +10,9 @@ import * as outbox from './outbox-queries.ts';
 import * as people from './people-queries.ts';
 import { commitSignatureBatch } from './signature-batch.ts';
 import * as organisers from './organiser-queries.ts';
+import * as fraud from './fraud-queries.ts';
+import type { NewSigningAlert, SignatureCriteria } from './fraud-queries.ts';
+import * as signers from './signer-queries.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { LoginPurpose } from './schema.ts';
 import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
@@ -85,6 +88,33 @@ export class KyselyStore implements Store {
   // Imported where used so this addition stays one line apart from the shared import block.
   signaturesForDelivery = async (petitionId: number, page?: import('./delivery-queries.ts').DeliveryPage) =>
     (await import('./delivery-queries.ts')).signaturesForDelivery(this.db, petitionId, page);
+
+  // signer trust
+  findPetitionById = (id: number) => petitions.findPetitionByIdIfAny(this.db, id);
+  recordSigningAlerts = (alerts: NewSigningAlert[]) => fraud.recordSigningAlerts(this.db, alerts);
+  listOpenSigningAlerts = (limit: number) => fraud.listOpenSigningAlerts(this.db, limit);
+  resolveSigningAlert = (id: number, at: Date) => fraud.resolveSigningAlert(this.db, id, at);
+  previewInvalidation = (c: SignatureCriteria) => fraud.previewInvalidation(this.db, c);
+  invalidateSignatures = (c: SignatureCriteria) =>
+    this.transaction(async (tx) => {
+      const db = (tx as KyselyStore).db;
+      const { invalidated, petitionIds } = await fraud.invalidateSignatures(db, c);
+      const counts: Array<{ petitionId: number; count: number }> = [];
+      for (const petitionId of petitionIds) counts.push({ petitionId, count: await fraud.recountPetition(db, this.engine, petitionId) });
+      return { invalidated, counts };
+    });
+  clearFlags = (petitionId: number, ids: number[] | 'all') =>
+    this.transaction(async (tx) => {
+      const db = (tx as KyselyStore).db;
+      await fraud.clearFlags(db, petitionId, ids);
+      return fraud.recountPetition(db, this.engine, petitionId);
+    });
+  findSignatureByTokenHash = (tokenHash: string) => signers.findSignatureByTokenHash(this.db, tokenHash);
+  removeSignature = (id: number) => this.transaction((tx) => signers.removeSignature((tx as KyselyStore).db, id));
+  anonymiseSignatures = (closedBefore: Date, now: Date, limit: number) => signers.anonymiseSignatures(this.db, closedBefore, now, limit);
+  purgeOldMail = (before: Date) => signers.purgeOldMail(this.db, before);
+  appSecretNames = (prefix: string) => signers.appSecretNames(this.db, prefix);
+  deleteAppSecrets = (names: string[]) => signers.deleteAppSecrets(this.db, names);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

@@ -169,17 +169,44 @@ const m003_delivery_index: Migration = {
   },
 };
 
+// Signer trust: hashed addresses, flags, consent versions, anonymisation, alerts for moderators.
+const m008_signer_trust: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('signatures').addColumn('ip_hash', 'text').execute();
+    await db.schema.alterTable('signatures').addColumn('flag', 'text').execute();
+    await db.schema.alterTable('signatures').addColumn('consent_version', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    await db.schema.alterTable('signatures').addColumn('anonymised_at', 'text').execute();
+    await db.schema.createIndex('signatures_ip_hash').on('signatures').columns(['ip_hash']).execute();
+    await withId(db, db.schema.createTable('signing_alerts'))
+      .addColumn('petition_id', 'integer', (c) => c.notNull().references('petitions.id'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('resolved_at', 'text')
+      .execute();
+    await db.schema.createIndex('signing_alerts_open').on('signing_alerts').columns(['resolved_at', 'created_at']).execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('signing_alerts').execute();
+    await db.schema.dropIndex('signatures_ip_hash').execute();
+    for (const column of ['anonymised_at', 'consent_version', 'flag', 'ip_hash']) await db.schema.alterTable('signatures').dropColumn(column).execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
   '002_organisers': m002_organisers,
   '003_delivery_index': m003_delivery_index,
+  '008_signer_trust': m008_signer_trust,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+// Unordered: work lands from parallel branches, so a later-numbered migration may already be applied.
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);

@@ -73,6 +73,11 @@ export async function findPetitionById(db: Db, id: number): Promise<Petition> {
   return toPetition(await selectPetitions(db).where('p.id', '=', id).executeTakeFirstOrThrow());
 }
 
+export async function findPetitionByIdIfAny(db: Db, id: number): Promise<Petition | undefined> {
+  const row = await selectPetitions(db).where('p.id', '=', id).executeTakeFirst();
+  return row && toPetition(row);
+}
+
 export async function slugTaken(db: Db, slug: string): Promise<boolean> {
   const row = await db.selectFrom('petitions').select('id').where('slug', '=', slug).executeTakeFirst();
   return row !== undefined;

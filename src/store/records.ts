@@ -109,6 +109,11 @@ export interface SignatureToWrite {
   consent: boolean;
   tokenHash: string;
   confirmed: boolean;
+  /** Keyed hash of the client address, or null (never the address). */
+  ipHash: string | null;
+  /** Set when over a signing limit: written and answered like any other, but not counted. */
+  flag: 'address' | 'domain' | null;
+  consentVersion: number;
   /** The confirmation mail to queue with it, when it needs one. */
   confirmationMail: OutgoingMail | null;
 }

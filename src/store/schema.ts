@@ -17,6 +17,7 @@ export interface Database {
   petition_edits: PetitionEditTable;
   login_tokens: LoginTokenTable;
   app_secrets: AppSecretTable;
+  signing_alerts: SigningAlertTable;
 }
 
 export type UserRole = 'admin' | 'organiser';
@@ -85,7 +86,8 @@ export interface PetitionTable {
   closed_at: string | null;
 }
 
-export type SignatureState = 'pending' | 'confirmed';
+/** Invalidated signatures (fraud, by a moderator) stay as evidence but never count. */
+export type SignatureState = 'pending' | 'confirmed' | 'invalidated';
 
 export interface SignatureTable {
   id: Generated<number>;
@@ -102,6 +104,14 @@ export interface SignatureTable {
   created_at: string;
   confirmed_at: string | null;
   mailed_at: string | null;
+  /** Keyed hash of the client address (services/ip-hash.ts); never the address itself. */
+  ip_hash: string | null;
+  /** Why it was quietly set aside (over a signing limit): it does not count while flagged. */
+  flag: 'address' | 'domain' | null;
+  /** Which privacy notice and consent wording the signer saw (domain/consent.ts). */
+  consent_version: number;
+  /** Set when personal data was removed after the petition closed. */
+  anonymised_at: string | null;
 }
 
 export type UpdateType = 'milestone' | 'update' | 'victory';
@@ -167,4 +177,16 @@ export interface LoginTokenTable {
 export interface AppSecretTable {
   name: string;
   value: string;
+}
+
+/** Signing from one address, domain or country went over a threshold on one petition. */
+export interface SigningAlertTable {
+  id: Generated<number>;
+  petition_id: number;
+  kind: 'address' | 'domain' | 'country';
+  /** The address hash, domain or country. */
+  key: string;
+  count: number;
+  created_at: string;
+  resolved_at: string | null;
 }

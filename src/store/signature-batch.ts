@@ -70,6 +70,9 @@ async function writeSignatures(
           created_at: now,
           confirmed_at: s.confirmed ? now : null,
           mailed_at: s.confirmationMail ? now : null,
+          ip_hash: s.ipHash,
+          flag: s.flag,
+          consent_version: s.consentVersion,
         })),
       )
       .onConflict((oc) => oc.columns(['petition_id', 'email']).doNothing())
@@ -79,7 +82,8 @@ async function writeSignatures(
   }
   for (const s of toInsert) {
     if (!inserted.has(keyOf(s.petitionId, s.email))) continue;
-    if (s.confirmed) bump(s.petitionId);
+    // A flagged signature is kept for moderators to judge, but counts only if they clear it.
+    if (s.confirmed && s.flag === null) bump(s.petitionId);
     if (s.confirmationMail) mails.push(s.confirmationMail);
   }
   await resendToPendingRepeats(db, toInsert.filter((s) => !inserted.has(keyOf(s.petitionId, s.email))), batch.now, mails);
@@ -110,7 +114,7 @@ async function writeConfirmations(db: Db, batch: SignatureBatch, now: string, bu
   const found = await db
     .selectFrom('signatures as s')
     .innerJoin('petitions as p', 'p.id', 's.petition_id')
-    .select(['s.id', 's.token_hash', 's.state', 's.petition_id', 'p.slug', 'p.state as petition_state', 'p.closes_at'])
+    .select(['s.id', 's.token_hash', 's.state', 's.flag', 's.petition_id', 'p.slug', 'p.state as petition_state', 'p.closes_at'])
     .where('s.token_hash', 'in', [...new Set(batch.confirmations)])
     .execute();
   const byHash = new Map(found.map((r) => [r.token_hash, r]));
@@ -125,11 +129,11 @@ async function writeConfirmations(db: Db, batch: SignatureBatch, now: string, bu
       .set({ state: 'confirmed', confirmed_at: now })
       .where('id', 'in', toConfirm.map((r) => r.id))
       .where('state', '=', 'pending')
-      .returning(['token_hash', 'petition_id'])
+      .returning(['token_hash', 'petition_id', 'flag'])
       .execute();
     for (const r of rows) {
       confirmedNow.add(r.token_hash);
-      bump(r.petition_id);
+      if (r.flag === null) bump(r.petition_id);
     }
   }
   const seen = new Set<string>();

@@ -7,6 +7,8 @@ import type { LoginPurpose, UserRole } from './schema.ts';
 import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { UpdateMailChunk } from './organiser-queries.ts';
+import type { NewSigningAlert, SignatureCriteria, SigningAlert } from './fraud-queries.ts';
+import type { SignerRecord } from './signer-queries.ts';
 
 export interface PetitionListQuery {
   limit: number;
@@ -76,4 +78,21 @@ export interface Store {
   // delivery
   /** Confirmed signatures, oldest first, email only where the signer agreed; all of them, or one keyset page. */
   signaturesForDelivery(petitionId: number, page?: import('./delivery-queries.ts').DeliveryPage): Promise<import('./delivery-queries.ts').DeliveryRow[]>;
+
+  // signer trust: alerts, invalidation, a signer's own data, retention
+  findPetitionById(id: number): Promise<Petition | undefined>;
+  recordSigningAlerts(alerts: NewSigningAlert[]): Promise<void>;
+  listOpenSigningAlerts(limit: number): Promise<SigningAlert[]>;
+  resolveSigningAlert(id: number, at: Date): Promise<boolean>;
+  previewInvalidation(criteria: SignatureCriteria): Promise<Array<{ petitionId: number; signatures: number; counted: number }>>;
+  /** Invalidates and recounts exactly, in one transaction; returns the petitions' new counts. */
+  invalidateSignatures(criteria: SignatureCriteria): Promise<{ invalidated: number; counts: Array<{ petitionId: number; count: number }> }>;
+  /** Clears flags (all of a petition's, or some) and recounts; returns the new count. */
+  clearFlags(petitionId: number, ids: number[] | 'all'): Promise<number>;
+  findSignatureByTokenHash(tokenHash: string): Promise<SignerRecord | undefined>;
+  removeSignature(id: number): Promise<{ petitionId: number; counted: boolean } | undefined>;
+  anonymiseSignatures(closedBefore: Date, now: Date, limit: number): Promise<number>;
+  purgeOldMail(before: Date): Promise<number>;
+  appSecretNames(prefix: string): Promise<string[]>;
+  deleteAppSecrets(names: string[]): Promise<void>;
 }

@@ -19,6 +19,8 @@ import { devRoutes } from './routes/dev.tsx';
 import { organiserRoutes } from './routes/organiser.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 import { shareRoutes } from './routes/share.ts';
+import { yourSignatureRoutes } from './routes/your-signature.tsx';
+import { trustApiRoutes } from './routes/trust-api.ts';
 
 export interface AppDeps {
   config: Config;
@@ -32,7 +34,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const leafletDir = dirname(createRequire(import.meta.url).resolve('leaflet/dist/leaflet.js'));
 
 /** Secrets travel in some paths (confirmation links): logs keep only their shape. */
-const redactPath = (url: string): string => url.replace(/\/confirm\/[^/?#]+/, '/confirm/[redacted]');
+const redactPath = (url: string): string => url.replace(/\/(confirm|yours)\/[^/?#]+/, '/$1/[redacted]');
 
 /** Builds the whole app without listening: tests use it in-process, main.ts adds listen and shutdown. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -96,8 +98,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organiserRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
   await app.register(shareRoutes(deps));
+  await app.register(yourSignatureRoutes(deps));
   await app.register((await import('./routes/delivery.tsx')).deliveryRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api/v1' });
+  await app.register(trustApiRoutes(deps), { prefix: '/api/v1/admin' });
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;
 }

@@ -44,6 +44,9 @@ export function signature(petitionId: number, n: number, o: Partial<SignatureToW
     consent: false,
     tokenHash: hashSecret(`token-${petitionId}-${n}-${o.email ?? ''}`),
     confirmed: true,
+    ipHash: null,
+    flag: null,
+    consentVersion: 1,
     confirmationMail: null,
     ...o,
   };

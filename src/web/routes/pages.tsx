@@ -62,7 +62,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     const { slug } = request.params;
     const raw = asRecord(request.body);
     try {
-      const result = await signPetition(services, slug, raw);
+      const result = await signPetition(services, slug, raw, { ip: request.ip });
       deps.onMailQueued?.();
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
@@ -125,11 +125,16 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
         ),
       );
     }
-    return html(reply, renderPage(<ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} />));
+    return html(
+      reply,
+      renderPage(
+        <ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} yourData={`/signatures/yours/${request.params.token}`} />,
+      ),
+    );
   });
 };
 
-function ThankYou({ title, kind, slug, url }: { title: string; kind: 'petition' | 'pledge'; slug: string; url: string }) {
+function ThankYou({ title, kind, slug, url, yourData }: { title: string; kind: 'petition' | 'pledge'; slug: string; url: string; yourData?: string }) {
   return (
     <MessagePage title={kind === 'pledge' ? 'Thank you for pledging' : 'Thank you for signing'}>
       <p>
@@ -139,6 +144,11 @@ function ThankYou({ title, kind, slug, url }: { title: string; kind: 'petition' 
       <p>
         <a href={`/petitions/${slug}`}>See the {kind} and its count</a>
       </p>
+      {yourData && (
+        <p>
+          <a href={yourData}>See what we keep about you, or remove your {kind === 'pledge' ? 'pledge' : 'signature'}</a>
+        </p>
+      )}
     </MessagePage>
   );
 }

@@ -75,6 +75,9 @@ export function Layout({ meta, children }: { meta: PageMeta; children: Component
         <footer class="site-footer">
           <div class="wrap">
             <p>Undersign hosts petitions and pledges. We load no third-party scripts or trackers, and we never show whether an email address has signed.</p>
+            <p>
+              <a href="/privacy">Privacy</a>
+            </p>
           </div>
         </footer>
       </body>

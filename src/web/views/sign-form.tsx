@@ -1,4 +1,5 @@
 import type { Petition } from '../../store/records.ts';
+import { CURRENT_CONSENT, withKind } from '../../domain/consent.ts';
 import { Checkbox, ErrorSummary, TextField, type FormState } from './form-fields.tsx';
 
 export type SignFormState = FormState;
@@ -14,7 +15,10 @@ export function SignForm({ petition, state }: { petition: Petition; state: SignF
       <TextField form={state} name="email" label="Your email address" type="email" autocomplete="email" required hint="We send you a link to confirm. It is never shown to anyone." />
       <TextField form={state} name="postcode" label="Postcode (optional)" autocomplete="postal-code" />
       <TextField form={state} name="country" label="Country (optional)" autocomplete="country-name" />
-      <Checkbox form={state} name="consent" label={`Keep me updated about this ${petition.kind} by email`} />
+      <Checkbox form={state} name="consent" label={withKind(CURRENT_CONSENT.updatesLabel, petition.kind)} />
+      <p class="hint consent-notice">
+        {withKind(CURRENT_CONSENT.notice, petition.kind)} <a href="/privacy">Privacy</a>
+      </p>
       <button type="submit" class="button">
         {verb}
       </button>

@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppDeps } from '../app.ts';
+import { findYourSignature, removeYourSignature } from '../../services/your-signature.ts';
+import { renderPage } from '../render.ts';
+import { MessagePage } from '../views/simple-pages.tsx';
+import { YourSignaturePage } from '../views/your-signature-page.tsx';
+import { PrivacyPage } from '../views/privacy-page.tsx';
+
+type TokenParams = { Params: { token: string } };
+
+const html = (reply: FastifyReply, body: string, status = 200) =>
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+
+const notFound = (reply: FastifyReply) =>
+  html(
+    reply,
+    renderPage(
+      <MessagePage title="This link does not work">
+        <p>Check that you copied the whole link from the email. If you removed your signature, or the petition closed long ago, there is nothing left to show.</p>
+      </MessagePage>,
+    ),
+    404,
+  );
+
+/** A signer's own data, by the secret link from their confirmation mail; and the privacy notice. */
+export const yourSignatureRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
+  const { services, config } = deps;
+
+  app.get<TokenParams>('/signatures/yours/:token', async (request, reply) => {
+    const found = await findYourSignature(services, request.params.token);
+    if (!found) return notFound(reply);
+    return html(reply, renderPage(<YourSignaturePage found={found} token={request.params.token} anonymiseAfterDays={config.anonymiseAfterDays} />));
+  });
+
+  app.post<TokenParams>('/signatures/yours/:token/remove', async (request, reply) => {
+    const petition = await removeYourSignature(services, request.params.token);
+    if (!petition) return notFound(reply);
+    return reply.redirect(`/signatures/removed?from=${encodeURIComponent(petition.slug)}`, 303);
+  });
+
+  app.get<{ Querystring: { from?: string } }>('/signatures/removed', async (request, reply) => {
+    const slug = /^[a-z0-9-]{1,120}$/.test(request.query.from ?? '') ? request.query.from : undefined;
+    return html(
+      reply,
+      renderPage(
+        <MessagePage title="Your signature is removed">
+          <p>We have deleted it and everything we kept with it.</p>
+          {slug && (
+            <p>
+              <a href={`/petitions/${slug}`}>Back to the petition</a>
+            </p>
+          )}
+        </MessagePage>,
+      ),
+    );
+  });
+
+  app.get('/privacy', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return reply.type('text/html; charset=utf-8').send(renderPage(<PrivacyPage anonymiseAfterDays={config.anonymiseAfterDays} />));
+  });
+};
