@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { openEngine } from './store/engine.ts';
@@ -35,7 +36,10 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   if (config.demo) await seedDemo(store, clock());
   const batcher = new GroupCommitBatcher({ store, clock });
   // Shared counters when several processes serve one site; in memory when one does.
-  const counters = config.redisUrl ? new RedisCounters(new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })) : new MemoryCounters();
+  // Keys carry the database's own namespace, so two sites (or test runs) sharing a Redis never mix counts.
+  const counters = config.redisUrl
+    ? new RedisCounters(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), `undersign:${await store.appSecret('redis-namespace', () => randomUUID())}:sign:`)
+    : new MemoryCounters();
   const screening = new SignerScreening({ store, counters, allowlist: config.allowlist, limits: config.rateLimit ? config.signingLimits : null });
   const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new DevOutboxMailer());
   let schedule: Schedule | undefined;

@@ -31,7 +31,7 @@ export class MemoryCounters implements SigningCounters {
 export class RedisCounters implements SigningCounters {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'undersign:sign:',
+    private readonly prefix: string,
   ) {}
 
   async increment(names: string[], windowMs: number, now: Date): Promise<number[]> {
