@@ -12,6 +12,7 @@ import { buildApp } from './web/app.ts';
 import { Redis } from 'ioredis';
 import { MemoryCounters, RedisCounters } from './signing/signing-counters.ts';
 import { SignerScreening } from './services/signer-screening.ts';
+import { PetitionLookup } from './services/petition-lookup.ts';
 import { DEFAULT_CATEGORIES, seedDemo } from './services/seed-demo.ts';
 
 export interface Running {
@@ -23,8 +24,8 @@ export interface Running {
 }
 
 /** Opens the store named by the config (migrating it) with the default categories. */
-export async function openConfiguredStore(config: Pick<Config, 'databaseUrl'>): Promise<Store> {
-  const store = await openStore(openEngine(config.databaseUrl));
+export async function openConfiguredStore(config: Pick<Config, 'databaseUrl'>, options: { writerThread?: boolean } = {}): Promise<Store> {
+  const store = await openStore(openEngine(config.databaseUrl), options);
   await store.ensureCategories(DEFAULT_CATEGORIES);
   return store;
 }
@@ -32,9 +33,9 @@ export async function openConfiguredStore(config: Pick<Config, 'databaseUrl'>): 
 /** The only place that picks engines and wires the parts together. */
 export async function startServer(config: Config, options: { clock?: () => Date; mailer?: Mailer } = {}): Promise<Running> {
   const clock = options.clock ?? (() => new Date());
-  const store = await openConfiguredStore(config);
+  const store = await openConfiguredStore(config, { writerThread: true });
   if (config.demo) await seedDemo(store, clock());
-  const batcher = new GroupCommitBatcher({ store, clock });
+  const batcher = new GroupCommitBatcher({ store, clock, maxInFlight: 2 });
   // Shared counters when several processes serve one site; in memory when one does.
   // Keys carry the database's own namespace, so two sites (or test runs) sharing a Redis never mix counts.
   const counters = config.redisUrl
@@ -45,7 +46,7 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   let schedule: Schedule | undefined;
   const app = await buildApp({
     config,
-    services: { store, batcher, clock, config, geocoder: new CityGazetteer(), screening },
+    services: { store, batcher, clock, config, geocoder: new CityGazetteer(), screening, petitionsForSigning: new PetitionLookup(store) },
     onMailQueued: () => void schedule?.runOnce('deliver-mail'),
   });
   schedule = new Schedule({ store, mailer, clock, logger: app.log, baseUrl: config.baseUrl, anonymiseAfterDays: config.anonymiseAfterDays });

@@ -42,7 +42,7 @@ export type SignResult = 'confirmation_sent' | 'signed';
  */
 export async function signPetition(ctx: ServiceContext, slug: string, raw: Record<string, unknown>, client: { ip: string | null } = { ip: null }): Promise<SignResult> {
   const { input, errors } = readSignature(raw);
-  const petition = await ctx.store.findPetitionBySlug(slug);
+  const petition = await ctx.petitionsForSigning.find(slug);
   if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
     throw new AppError('NOT_FOUND', 'There is no petition at this address.');
   }
@@ -78,5 +78,6 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
       : null,
   });
   if (outcome === 'closed') throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
+  if (outcome === 'gone') throw new AppError('NOT_FOUND', 'There is no petition at this address.');
   return byEmail ? 'confirmation_sent' : 'signed';
 }

@@ -18,6 +18,12 @@ export interface BatcherOptions {
   /** How long the first request of a batch waits for company. */
   windowMs?: number;
   maxBatch?: number;
+  /**
+   * Batches committing at once. With 2, the next batch is handed over while one commits, so the
+   * writer never waits for a round trip; the database still orders them (one SQLite writer; the
+   * petition row's lock on PostgreSQL), so counts and milestones stay exact.
+   */
+  maxInFlight?: number;
 }
 
 type Job =
@@ -32,14 +38,16 @@ type Job =
 export class GroupCommitBatcher implements SigningBatcher {
   private queue: Job[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly listeners: Array<(changes: CountChange[]) => void> = [];
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly options: BatcherOptions) {
     this.windowMs = options.windowMs ?? 2;
     this.maxBatch = options.maxBatch ?? 1000;
+    this.maxInFlight = options.maxInFlight ?? 1;
   }
 
   sign(signature: SignatureToWrite): Promise<SignOutcome> {
@@ -55,19 +63,19 @@ export class GroupCommitBatcher implements SigningBatcher {
   }
 
   async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight) {
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
       if (this.timer) {
         clearTimeout(this.timer);
         this.timer = null;
       }
-      if (!this.inFlight) this.startBatch();
-      await this.inFlight;
+      if (this.inFlight.size < this.maxInFlight) this.startBatch();
+      await Promise.race(this.inFlight);
     }
   }
 
   private enqueue(job: Job): void {
     this.queue.push(job);
-    if (this.inFlight) return; // the running batch picks the queue up when it ends
+    if (this.inFlight.size >= this.maxInFlight) return; // a running batch picks the queue up when it ends
     if (this.queue.length >= this.maxBatch) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
@@ -83,11 +91,12 @@ export class GroupCommitBatcher implements SigningBatcher {
   private startBatch(): void {
     const jobs = this.queue.splice(0, this.maxBatch);
     if (jobs.length === 0) return;
-    this.inFlight = this.commit(jobs).finally(() => {
-      this.inFlight = null;
+    const batch: Promise<void> = this.commit(jobs).finally(() => {
+      this.inFlight.delete(batch);
       // What queued up during the commit is already a batch: write it at once.
       if (this.queue.length > 0 && !this.timer) this.startBatch();
     });
+    this.inFlight.add(batch);
   }
 
   private async commit(jobs: Job[]): Promise<void> {

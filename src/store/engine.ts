@@ -1,4 +1,4 @@
-import { Kysely, SqliteDialect, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, PostgresDialect, type DatabaseConnection, type Driver } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +10,38 @@ export type EngineName = 'sqlite' | 'postgres';
 export interface Engine {
   name: EngineName;
   db: Kysely<Database>;
+  /** The SQLite file, for a second connection (the signing writer thread); null on PostgreSQL. */
+  sqlitePath: string | null;
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin. A deferred one that reads and then
+ * writes fails at once (SQLITE_BUSY, without waiting) if another connection committed in between;
+ * with the signing writer on its own connection, that would be every busy minute.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(sqliteConfig);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.sqliteConfig);
+  }
+}
+
+/** Opens one SQLite connection with the settings every connection must share. */
+export function openSqlite(path: string): Kysely<Database> {
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a signature acknowledged to the signer survives a power cut. Batching pays for the flush.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
 }
 
 // int8 (count(*), sums) arrive as strings by default; our numbers stay far below 2^53.
@@ -24,15 +56,9 @@ export function openEngine(databaseUrl: string, options: { poolSize?: number } =
     // An idle connection the server closes (restart, failover) is dropped from the pool and replaced;
     // unhandled, pg would raise it as an uncaught exception and stop the process.
     pool.on('error', () => {});
-    return { name: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+    return { name: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), sqlitePath: null };
   }
   const path = databaseUrl.startsWith('file:') ? new URL(databaseUrl).pathname : databaseUrl;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SqliteDatabase(path);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a signature acknowledged to the signer survives a power cut. Batching pays for the flush.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  return { name: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+  return { name: 'sqlite', db: openSqlite(path), sqlitePath: path === ':memory:' ? null : path };
 }

@@ -9,6 +9,7 @@ import * as petitions from './petition-queries.ts';
 import * as outbox from './outbox-queries.ts';
 import * as people from './people-queries.ts';
 import { commitSignatureBatch } from './signature-batch.ts';
+import { SqliteSignatureWriter } from './sqlite-writer.ts';
 import * as organisers from './organiser-queries.ts';
 import * as fraud from './fraud-queries.ts';
 import type { NewSigningAlert, SignatureCriteria } from './fraud-queries.ts';
@@ -22,11 +23,14 @@ export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     readonly engine: EngineName,
+    /** SQLite only: signing batches commit on their own thread (sqlite-writer.ts). */
+    private readonly writer: SqliteSignatureWriter | null = null,
   ) {}
 
-  static async open(engine: Engine): Promise<KyselyStore> {
+  static async open(engine: Engine, options: { writerThread?: boolean } = {}): Promise<KyselyStore> {
     await migrateToLatest(engine.db);
-    return new KyselyStore(engine.db, engine.name);
+    const writer = options.writerThread && engine.sqlitePath ? new SqliteSignatureWriter(engine.sqlitePath) : null;
+    return new KyselyStore(engine.db, engine.name, writer);
   }
 
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
@@ -35,6 +39,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     await this.db.destroy();
   }
 
@@ -48,7 +53,10 @@ export class KyselyStore implements Store {
   countSignatures = (petitionId: number, state: 'pending' | 'confirmed') => petitions.countSignatures(this.db, petitionId, state);
   countPetitions = () => petitions.countPetitions(this.db);
 
-  commitSignatureBatch = (batch: SignatureBatch) => this.transaction((tx) => commitSignatureBatch((tx as KyselyStore).db, batch));
+  commitSignatureBatch = (batch: SignatureBatch) =>
+    this.writer && !this.db.isTransaction
+      ? this.writer.commit(batch)
+      : this.transaction((tx) => commitSignatureBatch((tx as KyselyStore).db, batch));
 
   listCategories = () => people.listCategories(this.db);
   findCategory = (slugOrName: string) => people.findCategory(this.db, slugOrName);
@@ -118,6 +126,6 @@ export class KyselyStore implements Store {
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */
-export async function openStore(engine: Engine): Promise<Store> {
-  return KyselyStore.open(engine);
+export async function openStore(engine: Engine, options: { writerThread?: boolean } = {}): Promise<Store> {
+  return KyselyStore.open(engine, options);
 }

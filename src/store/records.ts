@@ -126,7 +126,8 @@ export interface SignatureBatch {
 }
 
 /** The same for a new address and a repeat: callers must not tell them apart to the signer. */
-export type SignOutcome = 'accepted' | 'closed';
+/** 'gone': hidden, rejected or pending by the time the batch ran (the signer's view of it was stale). */
+export type SignOutcome = 'accepted' | 'closed' | 'gone';
 export type ConfirmOutcome =
   | { status: 'confirmed' | 'already-confirmed' | 'closed'; petitionSlug: string }
   | { status: 'invalid' };

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { BatchResult, ConfirmOutcome, CountChange, OutgoingMail, SignatureBatch, SignOutcome, SignatureToWrite } from './records.ts';
 import { crossedMilestones, goalAfter, milestoneText } from '../domain/milestones.ts';
-import { isSignable } from '../domain/petition.ts';
+import { isSignable, PUBLICLY_VISIBLE } from '../domain/petition.ts';
 import { enqueueMail } from './outbox-queries.ts';
 
 type Db = Kysely<Database>;
@@ -31,11 +31,15 @@ export async function commitSignatureBatch(db: Db, batch: SignatureBatch): Promi
   return { signatures, confirmations, counts };
 }
 
-async function signablePetitionIds(db: Db, ids: number[], at: Date): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
+/** Each petition's standing at commit time: the request looked it up earlier, perhaps from a cache. */
+async function petitionStanding(db: Db, ids: number[], at: Date): Promise<Map<number, SignOutcome>> {
+  if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('petitions').select(['id', 'state', 'closes_at']).where('id', 'in', ids).execute();
-  return new Set(
-    rows.filter((r) => isSignable({ state: r.state, closesAt: r.closes_at ? new Date(r.closes_at) : null }, at)).map((r) => r.id),
+  return new Map(
+    rows.map((r) => {
+      if (!PUBLICLY_VISIBLE.has(r.state)) return [r.id, 'gone'];
+      return [r.id, isSignable({ state: r.state, closesAt: r.closes_at ? new Date(r.closes_at) : null }, at) ? 'accepted' : 'closed'];
+    }),
   );
 }
 
@@ -46,7 +50,8 @@ async function writeSignatures(
   bump: (petitionId: number) => void,
   mails: OutgoingMail[],
 ): Promise<SignOutcome[]> {
-  const signable = await signablePetitionIds(db, [...new Set(batch.signatures.map((s) => s.petitionId))], batch.now);
+  const standing = await petitionStanding(db, [...new Set(batch.signatures.map((s) => s.petitionId))], batch.now);
+  const signable = new Set([...standing].filter(([, o]) => o === 'accepted').map(([id]) => id));
   // The first of several identical (petition, email) pairs in a batch is the one written.
   const firsts = new Map<string, SignatureToWrite>();
   for (const s of batch.signatures) {
@@ -87,7 +92,7 @@ async function writeSignatures(
     if (s.confirmationMail) mails.push(s.confirmationMail);
   }
   await resendToPendingRepeats(db, toInsert.filter((s) => !inserted.has(keyOf(s.petitionId, s.email))), batch.now, mails);
-  return batch.signatures.map((s) => (signable.has(s.petitionId) ? 'accepted' : 'closed'));
+  return batch.signatures.map((s) => standing.get(s.petitionId) ?? 'gone');
 }
 
 /** Someone who signs again before confirming probably lost the mail: send a new link (rate-capped). */

@@ -65,7 +65,7 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
 
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {
     const result = await signPetition(services, request.params.slug, asRecord(request.body), { ip: request.ip });
-    deps.onMailQueued?.();
+    if (result === 'confirmation_sent') deps.onMailQueued?.();
     return result === 'signed' ? reply.code(201).send({ status: 'signed' }) : reply.code(202).send({ status: 'confirmation_sent' });
   });
 

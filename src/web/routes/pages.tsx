@@ -63,7 +63,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     const raw = asRecord(request.body);
     try {
       const result = await signPetition(services, slug, raw, { ip: request.ip });
-      deps.onMailQueued?.();
+      if (result === 'confirmation_sent') deps.onMailQueued?.();
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
