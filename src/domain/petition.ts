@@ -35,8 +35,10 @@ export const transition = (
   TRANSITIONS[from].includes(to) ? ok(to) : err('ILLEGAL_TRANSITION');
 
 /** How the count reads: pledges are pledged, petitions signed. */
+const COUNT = new Intl.NumberFormat('en-GB');
+
 export const countPhrase = (kind: PetitionKind, count: number): string => {
-  const people = count === 1 ? '1 person has' : `${count.toLocaleString('en-GB')} people have`;
+  const people = count === 1 ? '1 person has' : `${COUNT.format(count)} people have`;
   return `${people} ${kind === 'pledge' ? 'pledged' : 'signed'}`;
 };
 

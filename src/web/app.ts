@@ -13,6 +13,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { AppError } from '../domain/errors.ts';
 import { errorHandler, sendError } from './errors.tsx';
 import { rejectCrossSiteForms } from './cross-site.ts';
+import { PublicReads } from './public-reads.ts';
 import { pageRoutes } from './routes/pages.tsx';
 import { apiRoutes } from './routes/api.ts';
 import { devRoutes } from './routes/dev.tsx';
@@ -25,6 +26,8 @@ import { trustApiRoutes } from './routes/trust-api.ts';
 export interface AppDeps {
   config: Config;
   services: ServiceContext;
+  /** Cached counts and pages; built by buildApp when not given. */
+  reads?: PublicReads;
   /** Called when a request queued mail, so delivery need not wait for the next tick. */
   onMailQueued?: () => void;
 }
@@ -92,6 +95,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(new AppError('NOT_FOUND', 'There is nothing at this address.'), request, reply));
   app.addHook('onRequest', rejectCrossSiteForms(config.baseUrl));
+
+  deps.reads ??= new PublicReads(deps.services);
+  const reads = deps.reads;
+  // Signing moves counts, which commits report to the cache; any other write may change what a
+  // petition page shows (an edit, an update, a moderator's decision): forget the cached reads.
+  app.addHook('onResponse', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || /\/signatures$/.test(request.routeOptions.url ?? '')) return;
+    reads.forgetAll();
+  });
 
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(pageRoutes(deps));

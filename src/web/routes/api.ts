@@ -58,9 +58,12 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get('/petitions/:slug/count', async (request: SlugRequest, reply) => {
-    const petition = await visiblePetition(request.params.slug);
-    reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10');
-    return { slug: petition.slug, signatureCount: petition.signatureCount, at: services.clock().toISOString() };
+    const count = await deps.reads!.count(request.params.slug);
+    if (!count) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    const etag = `W/"${count.signatureCount}"`;
+    reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10').header('etag', etag);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return { slug: count.slug, signatureCount: count.signatureCount, at: count.at.toISOString() };
   });
 
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {

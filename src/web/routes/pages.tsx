@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
+import type { Petition } from '../../store/records.ts';
 import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { confirmSignature } from '../../services/confirm-signature.ts';
@@ -22,21 +23,25 @@ const CACHEABLE = 'public, max-age=0, s-maxage=10, stale-while-revalidate=30';
 export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   const { services, config } = deps;
 
-  async function showPetition(reply: FastifyReply, slug: string, form: SignFormState, status = 200) {
-    const petition = await services.store.findPetitionBySlug(slug);
-    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  async function renderPetition(petition: Petition, form: SignFormState): Promise<string> {
     const updates = await services.store.listUpdates(petition.id);
-    const page = (
+    return renderPage(
       <PetitionPage
         petition={petition}
         updates={updates}
         signable={isSignable(petition, services.clock())}
         form={form}
-        url={petitionUrl(services, slug)}
+        url={petitionUrl(services, petition.slug)}
         mapTileUrl={config.mapTileUrl}
-      />
+      />,
     );
-    return html(reply.code(status), renderPage(page));
+  }
+
+  /** The sign form back with its errors: never cached, it holds what this visitor typed. */
+  async function showPetition(reply: FastifyReply, slug: string, form: SignFormState, status = 200) {
+    const petition = await services.store.findPetitionBySlug(slug);
+    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    return html(reply.code(status), await renderPetition(petition, form));
   }
 
   app.get('/', async (_request, reply) => {
@@ -54,8 +59,11 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug', async (request, reply) => {
-    reply.header('cache-control', CACHEABLE);
-    return showPetition(reply, request.params.slug, { values: {}, errors: {} });
+    const page = await deps.reads!.page(request.params.slug, (petition) => renderPetition(petition, { values: {}, errors: {} }));
+    if (!page) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    reply.header('cache-control', CACHEABLE).header('etag', page.etag);
+    if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
+    return html(reply, page.html);
   });
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { Petition } from '../../store/records.ts';
 import type { DeliveryRow } from '../../store/delivery-queries.ts';
 import { Layout } from './layout.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount, readableDay, readableTime } from './format.ts';
 
 export interface PrintPageProps {
   petition: Petition;
@@ -23,7 +23,7 @@ const Paragraphs = ({ text }: { text: string }) => (
   </>
 );
 
-const day = (at: Date): string => at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const day = readableDay;
 
 /** The petition and its signers as a document to hand to the target. Names and places only: never an email address. */
 export function PrintPage({ petition: p, count, asOf, rowsSlot }: PrintPageProps) {

@@ -1,0 +1,157 @@
+/**
+ * npm run bench: the real routes against bare Fastify routes measured in the same run, on SQLite
+ * and (when reachable) PostgreSQL. Each server is its own process on loopback; autocannon loads it
+ * for BENCH_SECONDS (10) with BENCH_CONNECTIONS (256). Ends with a check that every acknowledged
+ * signature is stored and each count column equals its rows; exits 1 when not.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openEngine } from '../src/store/engine.ts';
+import { openStore } from '../src/store/kysely-store.ts';
+import { hashSecret } from '../src/services/tokens.ts';
+import { CONNECTIONS, DURATION, load, startServer, withMemory, type Figures } from './support.ts';
+
+const SLUG = 'open-the-library-24-hours-during-exams';
+const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Row extends Figures {
+  name: string;
+  baseline: number;
+  extra?: string;
+}
+const rows: Row[] = [];
+const checks: string[] = [];
+let failed = false;
+
+const APP_ENV = { DEMO: '1', SIGNATURE_CONFIRMATION: 'none', RATE_LIMIT: 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40) };
+
+function signRequest(tag: string, acknowledged: Set<string>) {
+  let n = 0;
+  return {
+    method: 'POST' as const,
+    path: `/api/v1/petitions/${SLUG}/signatures`,
+    headers: { 'content-type': 'application/json' },
+    // Each connection sends one request at a time, so its context names the email in flight.
+    setupRequest: (req: object, context: { email?: string }) => {
+      context.email = `${tag}-${n++}@example.org`;
+      return { ...req, body: JSON.stringify({ name: 'Bench Signer', email: context.email, consent: false }) };
+    },
+    onResponse: (status: number, _body: string, context: { email?: string }) => {
+      if (status >= 200 && status < 300 && context.email) acknowledged.add(context.email);
+    },
+  };
+}
+
+async function baselines() {
+  const server = await startServer(['--import', 'tsx', 'bench/baseline-server.ts'], {});
+  try {
+    const post = await load(server.url, { method: 'POST', path: `/api/v1/petitions/x/signatures`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench Signer', email: 'b@example.org' }) });
+    const count = await load(server.url, { method: 'GET', path: '/api/v1/petitions/x/count' });
+    const page = await load(server.url, { method: 'GET', path: '/petitions/x' });
+    rows.push({ name: 'bare Fastify POST', ...post, baseline: post.rps }, { name: 'bare Fastify GET (JSON)', ...count, baseline: count.rps }, { name: 'bare Fastify GET (12 KB HTML)', ...page, baseline: page.rps });
+    return { post: post.rps, count: count.rps, page: page.rps };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function engineRun(label: string, databaseUrl: string, base: { post: number; count: number; page: number }) {
+  const server = await startServer(['bin/undersign.js', 'serve'], { ...APP_ENV, DATABASE_URL: databaseUrl });
+  const acknowledged = new Set<string>();
+  const tag = label.toLowerCase(); // emails are stored normalised
+  try {
+    const signing = await withMemory(server, () => load(server.url, signRequest(`${tag}-sign`, acknowledged)));
+    const count = await load(server.url, { method: 'GET', path: `/api/v1/petitions/${SLUG}/count` });
+    const page = await load(server.url, { method: 'GET', path: `/petitions/${SLUG}` });
+
+    // Pending signatures with known links, written beside the running server, then confirmed through it.
+    const store = await openStore(openEngine(databaseUrl));
+    const petition = (await store.findPetitionBySlug(SLUG))!;
+    const tokens = Array.from({ length: Math.ceil(DURATION * 15_000) }, (_, i) => `bench-confirm-${tag}-${i}-${'x'.repeat(20)}`);
+    for (let i = 0; i < tokens.length; i += 5000) {
+      await store.commitSignatureBatch({
+        now: new Date(),
+        signatures: tokens.slice(i, i + 5000).map((t, k) => ({
+          petitionId: petition.id, email: `${tag}-pending-${i + k}@example.org`, name: 'Bench Pending', postcode: null, country: null, consent: false,
+          tokenHash: hashSecret(t), confirmed: false, ipHash: null, flag: null, consentVersion: 1, confirmationMail: null,
+        })),
+        confirmations: [],
+      });
+    }
+    let next = 0;
+    const confirm = await load(server.url, { method: 'GET', path: '/', setupRequest: (req: object) => ({ ...req, path: `/signatures/confirm/${tokens[next++ % tokens.length]}` }) });
+
+    await server.stop();
+    // Every signature of one batch carries the batch's time: distinct times count the commits.
+    const reader = openEngine(databaseUrl);
+    const signed = await reader.db.selectFrom('signatures').select(['email', 'created_at']).where('email', 'like', `${tag}-sign-%`).execute();
+    await reader.db.destroy();
+    const emails = new Set(signed.map((r) => r.email));
+    const commits = new Set(signed.map((r) => r.created_at)).size;
+    const lost = [...acknowledged].filter((e) => !emails.has(e)).length;
+    const after = (await store.findPetitionBySlug(SLUG))!;
+    const confirmed = await store.countSignatures(petition.id, 'confirmed');
+    await store.close();
+
+    rows.push(
+      { name: `POST signatures, ${label}`, ...signing.value, baseline: base.post, extra: `${(signing.value.rps * DURATION / Math.max(commits, 1)).toFixed(0)} signatures per commit, ${(commits / DURATION).toFixed(0)} commits/s; RSS ${signing.startMiB.toFixed(0)} → peak ${signing.peakMiB.toFixed(0)} → ${signing.endMiB.toFixed(0)} MiB` },
+      { name: `GET count, ${label}`, ...count, baseline: base.count },
+      { name: `GET petition page, ${label}`, ...page, baseline: base.page },
+      { name: `GET confirmation link, ${label}`, ...confirm, baseline: base.page },
+    );
+    const ok = lost === 0 && after.signatureCount === confirmed;
+    failed ||= !ok;
+    checks.push(`${label}: ${acknowledged.size} signatures acknowledged, ${lost} of them missing; count column ${after.signatureCount} = confirmed rows ${confirmed}: ${ok ? 'OK' : 'FAILED'}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const name = `undersign_bench_${process.pid}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'undersign-bench-'));
+try {
+  const base = await baselines();
+  await engineRun('SQLite', join(dir, 'bench.sqlite'), base);
+  const postgres = await postgresDatabase();
+  if (postgres) {
+    try {
+      await engineRun('PostgreSQL', postgres.url, base);
+    } finally {
+      await postgres.drop();
+    }
+  } else checks.push(`PostgreSQL not reachable at ${POSTGRES_ADMIN}: skipped`);
+
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s per route, load generator on the same machine (${new Date().toISOString()})\n`);
+  console.log('| route | req/s | p50 ms | p99 ms | ratio to its baseline | 2xx | errors | notes |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(r.rps / r.baseline).toFixed(2)} | ${r.ok} | ${r.errors} | ${r.extra ?? ''} |`);
+  console.log('');
+  for (const c of checks) console.log(c);
+  if (failed) process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
+
+export interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  child: ChildProcess;
+  url: string;
+  /** Resident memory in MiB, read from /proc. */
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process on a free port and waits until /healthz answers. */
+export async function startServer(args: string[], env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let i = 0; i < 300; i++) {
+    if (exited) throw new Error(`server ${args.join(' ')} exited before it answered`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    url,
+    rssMiB: () => {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+        return kb / 1024;
+      } catch {
+        return 0;
+      }
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+type Request = autocannon.Request;
+
+/** Loads a server with autocannon for DURATION seconds; `onOk` hears each 2xx with the request's context. */
+export async function load(url: string, request: Request): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [request] });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], errors: result.errors + result.non2xx + result.timeouts };
+}
+
+/** Samples a server's memory every half second while `work` runs. */
+export async function withMemory<T>(server: Server, work: () => Promise<T>): Promise<{ value: T; startMiB: number; peakMiB: number; endMiB: number }> {
+  const startMiB = server.rssMiB();
+  let peakMiB = startMiB;
+  const timer = setInterval(() => (peakMiB = Math.max(peakMiB, server.rssMiB())), 500);
+  try {
+    const value = await work();
+    return { value, startMiB, peakMiB, endMiB: server.rssMiB() };
+  } finally {
+    clearInterval(timer);
+  }
+}

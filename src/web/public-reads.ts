@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
+import type { Petition } from '../store/records.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { TtlCache } from '../services/ttl-cache.ts';
+
+export interface CountView {
+  slug: string;
+  signatureCount: number;
+  at: Date;
+}
+
+export interface CachedPage {
+  html: string;
+  /** A weak validator of the exact bytes, for If-None-Match. */
+  etag: string;
+}
+
+/** How long a read stays in this process; commits here update counts at once, other processes' within this. */
+const READ_TTL_MS = 1000;
+
+/**
+ * What readers of a viral petition ask for again and again (its count, its page), answered from
+ * memory. A commit in this process moves the cached count at once, for the cost of one assignment
+ * per petition per batch; the page (whose count the live script keeps current) is rebuilt at most
+ * once a second. Other processes' commits show within a second.
+ */
+export class PublicReads {
+  private readonly counts = new TtlCache<CountView | undefined>(READ_TTL_MS);
+  private readonly pages = new TtlCache<CachedPage | undefined>(READ_TTL_MS);
+  private readonly slugsById = new Map<number, string>();
+
+  constructor(private readonly services: Pick<ServiceContext, 'store' | 'batcher' | 'clock'>) {
+    services.batcher.onCommit((changes) => {
+      for (const change of changes) {
+        const slug = this.slugsById.get(change.petitionId);
+        if (!slug) continue;
+        this.counts.set(slug, { slug, signatureCount: change.after, at: services.clock() });
+        // The page shows the count and the milestones: it is rebuilt by the next reader.
+        this.pages.delete(slug);
+      }
+    });
+  }
+
+  private async visible(slug: string): Promise<Petition | undefined> {
+    const petition = await this.services.store.findPetitionBySlug(slug);
+    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) return undefined;
+    if (this.slugsById.size > 10_000) this.slugsById.clear();
+    this.slugsById.set(petition.id, petition.slug);
+    return petition;
+  }
+
+  /** After any other change to petitions (an edit, an update, a state change): forget everything. */
+  forgetAll(): void {
+    this.counts.clear();
+    this.pages.clear();
+  }
+
+  count(slug: string): Promise<CountView | undefined> {
+    return this.counts.get(slug, async () => {
+      const petition = await this.visible(slug);
+      return petition && { slug: petition.slug, signatureCount: petition.signatureCount, at: this.services.clock() };
+    });
+  }
+
+  /** The page of a visible petition, rendered by `render` at most once a second. */
+  page(slug: string, render: (petition: Petition) => Promise<string>): Promise<CachedPage | undefined> {
+    return this.pages.get(slug, async () => {
+      const petition = await this.visible(slug);
+      if (!petition) return undefined;
+      const html = await render(petition);
+      return { html, etag: `W/"${createHash('sha1').update(html).digest('base64url').slice(0, 22)}"` };
+    });
+  }
+}
