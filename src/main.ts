@@ -41,7 +41,15 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   const counters = config.redisUrl
     ? new RedisCounters(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), `undersign:${await store.appSecret('redis-namespace', () => randomUUID())}:sign:`)
     : new MemoryCounters();
-  const screening = new SignerScreening({ store, counters, allowlist: config.allowlist, limits: config.rateLimit ? config.signingLimits : null });
+  let lastCounterWarning = 0;
+  const screening = new SignerScreening({
+    store, counters, allowlist: config.allowlist, limits: config.rateLimit ? config.signingLimits : null,
+    onCounterError: (error) => {
+      if (Date.now() - lastCounterWarning < 60_000) return;
+      lastCounterWarning = Date.now();
+      app.log.warn({ err: error }, 'signing counters unreachable: signatures are taken unflagged');
+    },
+  });
   const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new DevOutboxMailer());
   let schedule: Schedule | undefined;
   const app = await buildApp({

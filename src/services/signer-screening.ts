@@ -19,7 +19,7 @@ export class SignerScreening {
 
   constructor(
     /** `limits` null: nothing is counted or flagged (RATE_LIMIT=off, for load tests or limits kept in front of the app). */
-    private readonly deps: { store: Pick<Store, 'appSecret' | 'recordSigningAlerts'>; counters: SigningCounters; allowlist: Allowlist; limits: SigningLimits | null },
+    private readonly deps: { store: Pick<Store, 'appSecret' | 'recordSigningAlerts'>; counters: SigningCounters; allowlist: Allowlist; limits: SigningLimits | null; onCounterError?: (error: unknown) => void },
   ) {
     this.addresses = new AddressHasher(deps.store);
   }
@@ -32,7 +32,14 @@ export class SignerScreening {
     const countedAddress = input.ip && allowlist.hasAddress(input.ip) ? null : ipHash;
     const keys = signerKeys({ addressHash: countedAddress, email: input.email, country: input.country }, (d) => allowlist.hasDomain(d));
     const names = counterNames(input.petitionId, keys);
-    const counts = await counters.increment(names.map((n) => n.name), SIGNING_WINDOW_MS, input.now);
+    let counts: number[];
+    try {
+      counts = await counters.increment(names.map((n) => n.name), SIGNING_WINDOW_MS, input.now);
+    } catch (error) {
+      // Counters unreachable (Redis down): keep taking signatures, unflagged, and say so once a minute.
+      this.deps.onCounterError?.(error);
+      return { ipHash, flag: null };
+    }
     const judgement = judgeSignature(names.map((n, i) => ({ kind: n.kind, key: n.key, count: counts[i]! })), limits);
     if (judgement.alerts.length > 0) {
       await store.recordSigningAlerts(judgement.alerts.map((a) => ({ ...a, petitionId: input.petitionId, at: input.now })));

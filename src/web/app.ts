@@ -5,6 +5,7 @@ import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import { Redis } from 'ioredis';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +89,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: config.nodeEnv === 'production',
     referrerPolicy: { policy: 'same-origin' },
   });
-  if (config.rateLimit) await app.register(rateLimit, { global: false });
+  if (config.rateLimit) {
+    // With several processes the limits live in Redis, so each client has one budget, not one per process.
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : undefined;
+    if (redis) app.addHook('onClose', async () => void (await redis.quit()));
+    // skipOnError: if Redis is down, serve without limits rather than refuse everyone.
+    await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'undersign-rate-', skipOnError: true } : {}) });
+  }
   await app.register(fastifyStatic, { root: join(here, 'assets'), prefix: '/assets/', maxAge: '1h' });
   await app.register(fastifyStatic, { root: leafletDir, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '1d' });
 

@@ -129,6 +129,20 @@ describe('shared networks and several processes', () => {
     }
   });
 
+  test('with Redis unreachable, signing goes on (unflagged) instead of failing', async () => {
+    const db = sqliteDatabase();
+    const server = await startTestServer({ DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '1', REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const { slug } = await createPetitionViaApi(server, { title: 'Keep going' });
+      assert.equal(await sign(server, slug, 'one@gmail.com'), '201 {"status":"signed"}');
+      assert.equal(await sign(server, slug, 'two@gmail.com'), '201 {"status":"signed"}');
+      assert.equal(await count(server, slug), 2, 'no counter, no flag: availability first');
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+
   test('with REDIS_URL, two processes share one limit', { skip: !redisUp && 'Redis not reachable' }, async () => {
     const db = sqliteDatabase();
     const env = { DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '3', REDIS_URL };
