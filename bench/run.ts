@@ -109,6 +109,26 @@ async function engineRun(label: string, databaseUrl: string, base: { post: numbe
   }
 }
 
+/** Two processes (cluster) against one PostgreSQL, 64 connections on one petition: the hot-row case. */
+async function clusterRun(databaseUrl: string, base: { post: number }) {
+  const server = await startServer(['bin/undersign.js', 'serve', '--workers', '2'], { ...APP_ENV, DATABASE_URL: databaseUrl });
+  const acknowledged = new Set<string>();
+  try {
+    const signing = await load(server.url, signRequest('cluster-sign', acknowledged), 64);
+    await server.stop();
+    const store = await openStore(openEngine(databaseUrl));
+    const petition = (await store.findPetitionBySlug(SLUG))!;
+    const confirmed = await store.countSignatures(petition.id, 'confirmed');
+    await store.close();
+    rows.push({ name: 'POST signatures, PostgreSQL, 2 processes, 64 connections', ...signing, baseline: base.post });
+    const ok = petition.signatureCount === confirmed;
+    failed ||= !ok;
+    checks.push(`PostgreSQL, 2 processes: ${acknowledged.size} acknowledged; count column ${petition.signatureCount} = confirmed rows ${confirmed}: ${ok ? 'OK' : 'FAILED'}`);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
   try {
@@ -140,6 +160,7 @@ try {
   if (postgres) {
     try {
       await engineRun('PostgreSQL', postgres.url, base);
+      await clusterRun(postgres.url, base);
     } finally {
       await postgres.drop();
     }

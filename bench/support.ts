@@ -72,8 +72,8 @@ export async function startServer(args: string[], env: Record<string, string>): 
 type Request = autocannon.Request;
 
 /** Loads a server with autocannon for DURATION seconds; `onOk` hears each 2xx with the request's context. */
-export async function load(url: string, request: Request): Promise<Figures> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [request] });
+export async function load(url: string, request: Request, connections = CONNECTIONS): Promise<Figures> {
+  const result = await autocannon({ url, connections, duration: DURATION, requests: [request] });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], errors: result.errors + result.non2xx + result.timeouts };
 }
 

@@ -4,7 +4,7 @@ import { openConfiguredStore, startServer } from './main.ts';
 import { createAdmin, createToken } from './services/accounts.ts';
 
 const USAGE = `Usage:
-  undersign serve                               start the web server (migrations run first)
+  undersign serve [--workers N]                 start the web server (migrations run first); N processes on PostgreSQL
   undersign migrate                             apply migrations and exit
   undersign create-admin --email E              create an administrator (password on standard input)
   undersign create-token --email E --name N     print a new API token for that user`;
@@ -18,10 +18,16 @@ async function readStdin(): Promise<string> {
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } }, allowPositionals: false });
+  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, workers: { type: 'string' } }, allowPositionals: false });
   const config = loadConfig();
   switch (command) {
     case 'serve': {
+      if (values.workers !== undefined) {
+        const workers = Number(values.workers);
+        if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error('--workers must be a whole number from 1 to 64');
+        await (await import('./cluster.ts')).serveCluster(config, workers);
+        return -1;
+      }
       const running = await startServer(config);
       running.app.log.info(`Undersign is listening on ${running.address} (${running.store.engine})`);
       const stop = () => void running.close().then(() => process.exit(0));

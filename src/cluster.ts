@@ -1,0 +1,49 @@
+import cluster from 'node:cluster';
+import type { Config } from './config.ts';
+import { openConfiguredStore, startServer } from './main.ts';
+import { seedDemo } from './services/seed-demo.ts';
+
+/**
+ * `undersign serve --workers N`: N identical processes sharing one port (Node's cluster module), for
+ * PostgreSQL. Nothing in a process is state another needs: counts and signatures live in the
+ * database, limits in Redis, outbox claims are SKIP LOCKED. The primary migrates and seeds once,
+ * then only supervises: a worker that dies is replaced.
+ */
+export async function serveCluster(config: Config, workers: number): Promise<void> {
+  if (!cluster.isPrimary) {
+    const running = await startServer({ ...config, demo: false });
+    process.send?.({ listening: running.address, engine: running.store.engine });
+    const stop = () => void running.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    return;
+  }
+  if (!config.databaseUrl.startsWith('postgres')) {
+    throw new Error('--workers needs PostgreSQL (DATABASE_URL=postgres://…): SQLite has one writer, so more processes only add contention.');
+  }
+  const store = await openConfiguredStore(config);
+  if (config.demo) await seedDemo(store, new Date());
+  await store.close();
+
+  let stopping = false;
+  let announced = false;
+  cluster.on('message', (_worker, message: { listening?: string; engine?: string }) => {
+    if (message.listening && !announced) {
+      announced = true;
+      console.log(`Undersign is listening on ${message.listening} (${message.engine}, ${workers} processes)`);
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${worker.process.pid} stopped (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  for (let i = 0; i < workers; i++) cluster.fork();
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
