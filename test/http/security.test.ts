@@ -1,0 +1,150 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { CookieJar, csrfToken, formBody } from '../support/cookie-jar.ts';
+
+/** Markup that must only ever come back as text. */
+const XSS = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
+const unescaped = (html: string) => html.includes('<script>alert(1)') || /<img src=x onerror/i.test(html);
+
+describe('security battery (SQLite)', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  const jar = new CookieJar();
+  const browse = async (path: string, init: RequestInit = {}) =>
+    jar.store(await server.request(path, { ...init, headers: { cookie: jar.header(), origin: server.config.baseUrl, ...(init.headers ?? {}) } }));
+  const postForm = (path: string, fields: Record<string, string>) =>
+    browse(path, { method: 'POST', body: formBody(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+  before(async () => {
+    db = sqliteDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+  });
+  after(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  test('markup in every text field of the start form, the API, updates and signatures comes back escaped on every page', async () => {
+    // Through the web start form, confirmed from the development outbox.
+    const started = await postForm('/petitions/new', {
+      kind: 'petition', target: `Council ${XSS}`, title: `Web ${XSS}`, body: `Body ${XSS}`, why: `Why ${XSS}`, location: `Leeds ${XSS}`,
+      organiserName: `Nadia ${XSS}`, organiserEmail: 'nadia@example.org', locationWithoutMap: 'yes',
+    });
+    assert.equal(started.status, 303, await started.clone().text());
+    const outbox = (await (await server.request('/dev/outbox.json')).json()) as Array<{ text: string; subject: string }>;
+    const link = /https?:\/\/\S+\/auth\/\S+/.exec(outbox.find((m) => m.subject.startsWith('Confirm your petition'))!.text)![0];
+    const confirm = await postForm(new URL(link).pathname, {});
+    const managePath = confirm.headers.get('location')!.split('?')[0]!;
+    const webSlug = managePath.split('/')[2]!;
+
+    // Through the API, with an update and a signature carrying markup too.
+    const api = await createPetitionViaApi(server, { title: `Api ${XSS}`, target: `Target ${XSS}`, body: `Body ${XSS}`, why: `Why ${XSS}`, location: `Place ${XSS}` });
+    await server.postJson(`/api/v1/petitions/${api.slug}/updates`, { text: `Update ${XSS}`, url: 'https://example.org/?q=<script>' }, { authorization: `Bearer ${await server.adminToken()}` });
+    await server.postJson(`/api/v1/petitions/${api.slug}/signatures`, { name: `Signer ${XSS}`, email: 'signer@example.org', postcode: 'LS1 1UR', consent: true });
+    const manage = await browse(managePath);
+    await postForm(`${managePath}/updates`, { _csrf: csrfToken(await manage.text()), text: `Organiser ${XSS}` });
+
+    const pages = ['/', '/petitions', `/petitions/${webSlug}`, `/petitions/${api.slug}`, `/petitions/${webSlug}/print`, '/dev/outbox', managePath, '/manage'];
+    for (const path of pages) {
+      const res = await browse(path);
+      const html = await res.text();
+      assert.equal(res.status, 200, path);
+      assert.ok(!unescaped(html), `markup came back live on ${path}`);
+    }
+    assert.match(await (await server.request(`/petitions/${api.slug}`)).text(), /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'shown as text');
+    const csv = await (await browse(`/petitions/${webSlug}/signatures.csv`)).text();
+    assert.ok(!/^[=+@-]/m.test(csv.replace(/^\uFEFF/, '')), 'no CSV cell starts a formula');
+  });
+
+  test('headers: a strict CSP with no framing, nosniff and a same-origin referrer on pages, the API and assets; HSTS only in production', async () => {
+    for (const path of ['/', '/api/v1/petitions', '/assets/site.css']) {
+      const res = await server.request(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /default-src 'self'/, path);
+      assert.match(csp, /frame-ancestors 'none'/, path);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, path);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(res.headers.get('referrer-policy'), 'same-origin', path);
+      assert.equal(res.headers.get('strict-transport-security'), null, `${path}: no HSTS outside production`);
+    }
+    const production = await startTestServer({ DATABASE_URL: sqliteDatabase().url, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) });
+    try {
+      const res = await production.request('/');
+      assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+      assert.match(res.headers.get('content-security-policy') ?? '', /upgrade-insecure-requests/);
+      assert.equal((await production.request('/dev/outbox')).status, 404, 'no development outbox in production');
+    } finally {
+      await production.close();
+    }
+  });
+
+  test('no open redirects: addresses given in a query never become a Location or a link', async () => {
+    for (const path of ['/signatures/removed?from=//evil.example', '/signatures/removed?from=https://evil.example', '/sign-in?next=https://evil.example', '/manage?next=//evil.example']) {
+      const res = await server.request(path);
+      assert.ok(!(res.headers.get('location') ?? '').includes('evil.example'), path);
+      assert.ok(!(await res.text()).includes('href="//evil.example') && true, path);
+    }
+  });
+
+  test('the sign form answers a new address and a repeat with the same redirect', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Same answer' });
+    const answers = [];
+    for (const email of ['same@example.org', 'SAME@example.org ', 'same@example.org']) {
+      const res = await postForm(`/petitions/${slug}/signatures`, { name: 'Sam', email });
+      answers.push(`${res.status} ${res.headers.get('location')} ${await res.text()}`);
+    }
+    assert.equal(new Set(answers).size, 1, answers.join('\n'));
+  });
+
+  test('SQL fragments in every query parameter and path are harmless', async () => {
+    const fragments = [`' or 1=1 --`, `'; drop table petitions; --`, `1) union select * from users --`];
+    for (const f of fragments) {
+      const q = encodeURIComponent(f);
+      for (const path of [`/petitions/${q}`, `/api/v1/petitions/${q}`, `/api/v1/petitions/${q}/count`, `/api/v1/petitions?cursor=${q}`, `/api/v1/petitions?limit=${q}`, `/petitions?cursor=${q}`]) {
+        const res = await server.request(path);
+        assert.ok([200, 400, 404].includes(res.status), `${path}: ${res.status}`);
+      }
+    }
+    assert.ok((await server.store.countPetitions()) > 0, 'the data is still there');
+  });
+});
+
+describe('logs never hold an email address or a link secret', () => {
+  test('a real server at LOG_LEVEL=info signs and confirms without writing either', { timeout: 60_000 }, async () => {
+    const db = sqliteDatabase();
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['bin/undersign.js', 'serve'], {
+      env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, DEMO: '1', LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
+      const slug = 'open-the-library-24-hours-during-exams';
+      const signed = await fetch(`${base}/api/v1/petitions/${slug}/signatures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Private Person', email: 'private.person@example.org' }) });
+      assert.equal(signed.status, 202);
+      let mails: Array<{ text: string; to: string }> = [];
+      for (let i = 0; i < 50 && !mails.some((m) => m.to === 'private.person@example.org'); i++) {
+        mails = await (await fetch(`${base}/dev/outbox.json`)).json();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const link = /https?:\/\/\S+\/signatures\/confirm\/(\S+)/.exec(mails.find((m) => m.to === 'private.person@example.org')!.text)!;
+      assert.equal((await fetch(link[0], { redirect: 'manual' })).status, 200);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.match(log, /signatures\/confirm\/\[redacted\]/, 'the request was logged, with its secret redacted');
+      assert.ok(!log.includes('private.person@example.org'), 'no email address in the log');
+      assert.ok(!log.includes(link[1]!), 'no confirmation secret in the log');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await db.drop();
+    }
+  });
+});
