@@ -54,7 +54,7 @@ describe('security battery (SQLite)', () => {
       assert.equal(res.status, 200, path);
       assert.ok(!unescaped(html), `markup came back live on ${path}`);
     }
-    assert.match(await (await server.request(`/petitions/${api.slug}`)).text(), /&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'shown as text');
+    assert.match(await (await server.request(`/petitions/${api.slug}`)).text(), /&lt;script>alert\(1\)&lt;\/script>/, 'shown as text');
     const csv = await (await browse(`/petitions/${webSlug}/signatures.csv`)).text();
     assert.ok(!/^[=+@-]/m.test(csv.replace(/^\uFEFF/, '')), 'no CSV cell starts a formula');
   });
@@ -86,7 +86,7 @@ describe('security battery (SQLite)', () => {
     for (const path of ['/signatures/removed?from=//evil.example', '/signatures/removed?from=https://evil.example', '/sign-in?next=https://evil.example', '/manage?next=//evil.example']) {
       const res = await server.request(path);
       assert.ok(!(res.headers.get('location') ?? '').includes('evil.example'), path);
-      assert.ok(!(await res.text()).includes('href="//evil.example') && true, path);
+      assert.ok(!/href="(https?:)?\/\/evil\.example/.test(await res.text()), path);
     }
   });
 
