@@ -3,12 +3,10 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import { securityHeaders } from './security-headers.ts';
+import { ASSETS_DIR, LEAFLET_DIR } from './asset-urls.ts';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { Redis } from 'ioredis';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { AppError } from '../domain/errors.ts';
@@ -34,8 +32,6 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = 64 * 1024;
-const here = dirname(fileURLToPath(import.meta.url));
-const leafletDir = dirname(createRequire(import.meta.url).resolve('leaflet/dist/leaflet.js'));
 
 /** Secrets travel in some paths (confirmation links): logs keep only their shape. */
 const redactPath = (url: string): string => url.replace(/\/(confirm|yours)\/[^/?#]+/, '/$1/[redacted]');
@@ -77,8 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // skipOnError: if Redis is down, serve without limits rather than refuse everyone.
     await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'undersign-rate-', skipOnError: true } : {}) });
   }
-  await app.register(fastifyStatic, { root: join(here, 'assets'), prefix: '/assets/', maxAge: '1h' });
-  await app.register(fastifyStatic, { root: leafletDir, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '1d' });
+  // Pages link assets with a content hash (asset-urls.ts), so they may be kept for a year.
+  await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: '365d', immutable: true });
+  await app.register(fastifyStatic, { root: LEAFLET_DIR, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '365d', immutable: true });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(new AppError('NOT_FOUND', 'There is nothing at this address.'), request, reply));

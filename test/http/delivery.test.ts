@@ -109,15 +109,17 @@ describe('an organiser delivers the petition: CSV download and printable page', 
     for (const text of ['To:</span> Vice-Chancellor', '<h1>Plant a tree for every graduate</h1>', 'Plant one tree per graduate each year.', 'Why is this important?', 'Shade, and carbon.', '3 signatures', '28 Nov 2026']) {
       assert.ok(page.includes(text), `page shows: ${text}`);
     }
-    assert.ok(page.includes('href="/assets/print.css"'));
+    const printCss = /href="(\/assets\/print\.css\?v=[\w-]+)"/.exec(page)?.[1];
+    assert.ok(printCss, 'the print stylesheet, addressed by its content');
     assert.deepEqual(names(page), SIGNED_NAMES.slice(0, 2));
     assert.ok(page.includes('=HYPERLINK(&quot;http://evil.example&quot;)'), 'user text is escaped in HTML');
     assert.ok(page.includes('<td>CB2 1TN</td>') && page.includes('<td>Jamaica</td>'));
     assert.ok(page.indexOf('Ada Lovelace') < page.indexOf('Bob Marley') && page.indexOf('Bob Marley') < page.indexOf('HYPERLINK'), 'oldest first');
     assert.ok(!/[\w.+-]+@[\w-]+\.[\w.]+/.test(page), 'no email address anywhere on the page');
 
-    const css = await server.request('/assets/print.css');
+    const css = await server.request(printCss!);
     assert.equal(css.status, 200);
+    assert.match(css.headers.get('cache-control') ?? '', /max-age=31536000, immutable/);
     assert.match(await css.text(), /@media print/);
   });
 });

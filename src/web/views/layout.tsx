@@ -1,3 +1,4 @@
+import { assetUrl } from '../asset-urls.ts';
 import type { ComponentChildren } from 'preact';
 
 export interface PageMeta {
@@ -41,9 +42,9 @@ export function Layout({ meta, children }: { meta: PageMeta; children: Component
         {meta.description && <meta name="twitter:description" content={meta.description} />}
         {meta.image && <meta name="twitter:image" content={meta.image} />}
         {meta.image && meta.imageAlt && <meta name="twitter:image:alt" content={meta.imageAlt} />}
-        <link rel="stylesheet" href="/assets/site.css" />
-        {meta.styles?.map((href) => <link rel="stylesheet" href={href} />)}
-        {meta.scripts?.map((src) => <script src={src} defer />)}
+        <link rel="stylesheet" href={assetUrl('/assets/site.css')} />
+        {meta.styles?.map((href) => <link rel="stylesheet" href={assetUrl(href)} />)}
+        {meta.scripts?.map((src) => <script src={assetUrl(src)} defer />)}
       </head>
       <body>
         <a class="skip-link" href="#main">
