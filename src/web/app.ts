@@ -21,6 +21,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 import { shareRoutes } from './routes/share.ts';
 import { yourSignatureRoutes } from './routes/your-signature.tsx';
 import { trustApiRoutes } from './routes/trust-api.ts';
+import { apiDocsRoutes } from './routes/api-docs.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -59,6 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
   });
 
+  // Every route, as registered: the OpenAPI test checks each /api/v1 route is described.
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  app.decorate('registeredRoutes', routes);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(cookie, { secret: config.sessionSecret });
   // Pages behind a sign-in carry a per-visitor token (decision 0005); public cached pages rely on Origin checks.
@@ -99,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register((await import('./routes/delivery.tsx')).deliveryRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api/v1' });
   await app.register(trustApiRoutes(deps), { prefix: '/api/v1/admin' });
+  await app.register(apiDocsRoutes(deps));
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;
 }

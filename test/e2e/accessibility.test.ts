@@ -63,6 +63,7 @@ describe('accessibility audit with axe-core in Chromium', () => {
     ['thank-you', `/petitions/${PLEDGE}/signed`],
     ['print', `/petitions/${PLEDGE}/print`],
     ['outbox', '/dev/outbox'],
+    ['api-reference', '/api'],
     ['not-found', '/petitions/no-such-petition'],
   ];
 
