@@ -148,6 +148,15 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                 </p>
               </div>
             </section>
+            {signable && (
+              // Shown only on paper: the page printed is a handout for a stall, with the way to sign.
+              <div class="print-handout">
+                <img src={`/petitions/${p.slug}/qr.svg`} alt="" width="160" height="160" loading="lazy" />
+                <p>
+                  Scan to {p.kind === 'pledge' ? 'pledge' : 'sign'}, or go to <strong>{url}</strong>
+                </p>
+              </div>
+            )}
             {signable ? (
               <SignForm petition={p} state={form} />
             ) : (
