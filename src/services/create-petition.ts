@@ -1,28 +1,28 @@
 import { AppError, validationError } from '../domain/errors.ts';
-import { localPetitionTitle, type PetitionKind } from '../domain/petition.ts';
 import { slugify } from '../domain/slug.ts';
 import type { Petition, User } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { FieldReader } from './field-reader.ts';
 import { readPetitionFields } from './petition-input.ts';
+import { localPetition } from './campaign-petition.ts';
 import type { ServiceContext } from './context.ts';
 
 export const DEFAULT_GOAL = 100;
 
-/** Creates a petition from an API body (JSON), on behalf of `author`. */
+/** Creates a petition from an API body (JSON), on behalf of `author`; with `campaign`, a local petition of it. */
 export async function createPetition(ctx: ServiceContext, author: User, raw: Record<string, unknown>): Promise<Petition> {
   const now = ctx.clock();
   const f = new FieldReader(raw);
   const fields = await readPetitionFields(ctx, f, { unknownPlace: 'save' });
   const { target, category, location, goal, closesAt } = fields;
   const campaignSlug = f.text('campaign', { label: 'Campaign', max: 100 });
-  const campaign = campaignSlug ? await findCampaign(ctx.store, campaignSlug) : undefined;
+  const campaign = campaignSlug ? await ctx.store.findCampaignBySlug(campaignSlug) : undefined;
   if (campaignSlug && !campaign) f.addError('campaign', `There is no campaign "${campaignSlug}".`);
 
-  // A local petition of a campaign takes the campaign's words unless it gives its own.
-  const title = fields.title ?? (campaign ? localPetitionTitle(campaign.title, target) : null);
-  const body = fields.body ?? campaign?.body ?? null;
-  const why = fields.why ?? campaign?.why ?? null;
+  const local = campaign ? localPetition(campaign, fields, raw, f) : null;
+  const title = local?.title ?? fields.title;
+  const body = local?.body ?? fields.body;
+  const why = local?.why ?? fields.why;
   if (!title) f.addError('title', 'Enter a title.');
   if (!body) f.addError('body', 'Enter what the petition asks.');
   if (!why) f.addError('why', 'Enter why it is important.');
@@ -34,18 +34,18 @@ export async function createPetition(ctx: ServiceContext, author: User, raw: Rec
   return ctx.store.transaction(async (tx) =>
     tx.createPetition({
       slug: await freeSlug(tx, title),
-      kind: campaign?.kind ?? fields.kind,
+      kind: local?.kind ?? fields.kind,
       title,
       target,
       body,
       why,
-      categoryId: category?.id ?? campaign?.categoryId ?? null,
+      categoryId: local ? local.categoryId : (category?.id ?? null),
       campaignId: campaign?.id ?? null,
       // An unknown place is kept by name, without coordinates: the page still says where.
       location,
       state: open ? 'open' : 'pending',
-      goal: goal ?? campaign?.goal ?? DEFAULT_GOAL,
-      goalFixed: goal !== null,
+      goal: local?.goal ?? goal ?? DEFAULT_GOAL,
+      goalFixed: local ? local.goalFixed : goal !== null,
       createdBy: author.id,
       createdAt: now,
       closesAt,
@@ -62,12 +62,4 @@ export async function freeSlug(store: Store, title: string): Promise<string> {
     if (!(await store.slugTaken(slug))) return slug;
   }
   throw new AppError('VALIDATION_FAILED', 'Could not find a free address for this title.');
-}
-
-// Campaigns arrive with their own issue; until then no campaign can be found.
-async function findCampaign(
-  _store: Store,
-  _slug: string,
-): Promise<{ id: number; title: string; body: string; why: string; kind: PetitionKind; categoryId: number | null; goal: number } | undefined> {
-  return undefined;
 }

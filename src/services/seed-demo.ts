@@ -52,19 +52,35 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
   const education = await store.findCategory('education');
   const privacy = await store.findCategory('technology-privacy');
 
+  const campaignTitle = 'No Campus Recruiting for Surveillance Contractors';
+  const why =
+    'Graduates are what these companies need most. A visible pledge by the people they want to hire is one of the few kinds of pressure they cannot ignore.\n\n' +
+    'Students at other universities are running the same pledge: together we can show that talent is not for sale to surveillance.';
+  const campaign = await store.createCampaign({
+    slug: 'no-campus-recruiting-for-surveillance-contractors',
+    kind: 'pledge',
+    title: campaignTitle,
+    body:
+      'We, students and staff, pledge not to apply for, interview for or accept jobs at companies that build mass-surveillance tools for governments that use them against migrants, journalists and protesters.\n\n' +
+      'We ask our university’s careers service to stop inviting these companies to careers fairs until they publish and honour a human-rights policy that rules this work out.',
+    why,
+    categoryId: privacy?.id ?? null,
+    goal: 100,
+    lockedFields: ['kind', 'category'],
+    createdBy: null,
+    createdAt: at(10, 9),
+  });
   const pledge = await store.createPetition({
     slug: 'no-campus-recruiting-for-surveillance-contractors-university-of-leeds',
     kind: 'pledge',
-    title: localPetitionTitle('No Campus Recruiting for Surveillance Contractors', 'University of Leeds'),
+    title: localPetitionTitle(campaignTitle, 'University of Leeds'),
     target: 'Careers Service, University of Leeds',
     body:
       'We, students and staff of the University of Leeds, pledge not to apply for, interview for or accept jobs at companies that build mass-surveillance tools for governments that use them against migrants, journalists and protesters.\n\n' +
       'We ask the Careers Service to stop inviting these companies to careers fairs until they publish and honour a human-rights policy that rules this work out.',
-    why:
-      'Graduates are what these companies need most. A visible pledge by the people they want to hire is one of the few kinds of pressure they cannot ignore.\n\n' +
-      'Students at other universities are running the same pledge: together we can show that talent is not for sale to surveillance.',
+    why,
     categoryId: privacy?.id ?? null,
-    campaignId: null,
+    campaignId: campaign.id,
     location: { name: 'Leeds, UK', lat: 53.79648, lon: -1.54785 },
     state: 'open',
     goal: 100,
@@ -85,6 +101,32 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
     createdAt: at(4, 9),
   });
   await store.commitSignatureBatch({ now: at(2, 15), signatures: demoSigners(pledge.id, 27, 30), confirmations: [] });
+  // Two more local pledges of the campaign, for its map, total and leaderboard.
+  for (const [target, place, lat, lon, signers] of [
+    ['University of Cambridge', 'Cambridge, UK', 52.2, 0.11667, 31],
+    ['University of Bristol', 'Bristol, UK', 51.45523, -2.59665, 14],
+  ] as const) {
+    const local = await store.createPetition({
+      slug: `no-campus-recruiting-for-surveillance-contractors-${target.toLowerCase().replace(/\s+/g, '-')}`,
+      kind: 'pledge',
+      title: localPetitionTitle(campaignTitle, target),
+      target: `Careers Service, ${target}`,
+      body: campaign.body,
+      why,
+      categoryId: privacy?.id ?? null,
+      campaignId: campaign.id,
+      location: { name: place, lat, lon },
+      state: 'open',
+      goal: 100,
+      goalFixed: false,
+      createdBy: null,
+      createdAt: at(7, 14),
+      closesAt: null,
+      verifiedAt: at(7, 14),
+      listed: true,
+    });
+    await store.commitSignatureBatch({ now: at(3, 16), signatures: demoSigners(local.id, 0, signers), confirmations: [] });
+  }
 
   const petition = await store.createPetition({
     slug: 'open-the-library-24-hours-during-exams',

@@ -1,7 +1,8 @@
 import validator from 'validator';
 import { validationError } from '../domain/errors.ts';
 import { normaliseEmail } from '../domain/email.ts';
-import type { Petition } from '../store/records.ts';
+import type { Campaign, Petition } from '../store/records.ts';
+import { localPetition } from './campaign-petition.ts';
 import { FieldReader } from './field-reader.ts';
 import { readPetitionFields } from './petition-input.ts';
 import { DEFAULT_GOAL, freeSlug } from './create-petition.ts';
@@ -12,19 +13,23 @@ import type { ServiceContext } from './context.ts';
  * Anyone starts a petition without an account: it is saved unverified (invisible) and the organiser
  * gets a magic link. Following it proves the address, opens the petition and signs them in.
  */
-export async function startPetition(ctx: ServiceContext, raw: Record<string, unknown>): Promise<Petition> {
+export async function startPetition(ctx: ServiceContext, raw: Record<string, unknown>, campaign?: Campaign): Promise<Petition> {
   const now = ctx.clock();
   const f = new FieldReader(raw);
   const unknownPlace = f.flag('locationWithoutMap') ? 'save' : 'ask';
   const fields = await readPetitionFields(ctx, f, { unknownPlace });
-  if (!fields.title) f.addError('title', 'Enter a title.');
-  if (!fields.body) f.addError('body', 'Enter what it asks.');
-  if (!fields.why) f.addError('why', 'Enter why it is important.');
+  // A local petition of a campaign takes its words from the campaign: the organiser gives target and place.
+  const local = campaign ? localPetition(campaign, fields, raw, f) : null;
+  const title = local?.title ?? fields.title;
+  const body = local?.body ?? fields.body;
+  const why = local?.why ?? fields.why;
+  if (!title) f.addError('title', 'Enter a title.');
+  if (!body) f.addError('body', 'Enter what it asks.');
+  if (!why) f.addError('why', 'Enter why it is important.');
   const name = f.text('organiserName', { label: 'Your name', max: 100, required: true });
   const email = f.text('organiserEmail', { label: 'Your email address', max: 254, required: true });
   if (!f.errors.organiserEmail && !validator.isEmail(email)) f.addError('organiserEmail', 'Enter an email address like name@example.com.');
-  if (!f.ok || !fields.title || !fields.body || !fields.why) throw validationError(f.errors);
-  const { title, body, why } = fields;
+  if (!f.ok || !title || !body || !why) throw validationError(f.errors);
 
   return ctx.store.transaction(async (tx) => {
     const address = normaliseEmail(email);
@@ -33,17 +38,17 @@ export async function startPetition(ctx: ServiceContext, raw: Record<string, unk
     const user = existing ?? (await tx.upsertUser({ email: address, role: 'organiser', passwordHash: null, now, name }));
     const petition = await tx.createPetition({
       slug: await freeSlug(tx, title),
-      kind: fields.kind,
+      kind: local?.kind ?? fields.kind,
       title,
       target: fields.target,
       body,
       why,
-      categoryId: fields.category?.id ?? null,
-      campaignId: null,
+      categoryId: local ? local.categoryId : (fields.category?.id ?? null),
+      campaignId: campaign?.id ?? null,
       location: fields.location,
       state: 'pending',
-      goal: fields.goal ?? DEFAULT_GOAL,
-      goalFixed: fields.goal !== null,
+      goal: local?.goal ?? fields.goal ?? DEFAULT_GOAL,
+      goalFixed: local ? local.goalFixed : fields.goal !== null,
       createdBy: user.id,
       createdAt: now,
       closesAt: fields.closesAt,

@@ -14,6 +14,8 @@ import * as organisers from './organiser-queries.ts';
 import * as fraud from './fraud-queries.ts';
 import type { NewSigningAlert, SignatureCriteria } from './fraud-queries.ts';
 import * as signers from './signer-queries.ts';
+import * as campaigns from './campaign-queries.ts';
+import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { LoginPurpose } from './schema.ts';
 import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
@@ -123,6 +125,12 @@ export class KyselyStore implements Store {
   purgeOldMail = (before: Date) => signers.purgeOldMail(this.db, before);
   appSecretNames = (prefix: string) => signers.appSecretNames(this.db, prefix);
   deleteAppSecrets = (names: string[]) => signers.deleteAppSecrets(this.db, names);
+
+  // campaigns
+  findCampaignBySlug = (slug: string) => campaigns.findCampaignBySlug(this.db, slug);
+  campaignSlugTaken = (slug: string) => campaigns.campaignSlugTaken(this.db, slug);
+  createCampaign = (c: NewCampaign) => campaigns.createCampaign(this.db, c);
+  campaignPetitions = (campaignId: number) => campaigns.campaignPetitions(this.db, campaignId);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

@@ -169,6 +169,18 @@ const m003_delivery_index: Migration = {
   },
 };
 
+// Campaigns: which fields their local petitions may not change; local petitions found by campaign.
+const m005_campaigns: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('campaigns').addColumn('locked_fields', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+    await db.schema.createIndex('petitions_campaign').on('petitions').columns(['campaign_id', 'signature_count']).execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex('petitions_campaign').execute();
+    await db.schema.alterTable('campaigns').dropColumn('locked_fields').execute();
+  },
+};
+
 // Signer trust: hashed addresses, flags, consent versions, anonymisation, alerts for moderators.
 const m008_signer_trust: Migration = {
   async up(db: Kysely<any>) {
@@ -199,6 +211,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
   '002_organisers': m002_organisers,
   '003_delivery_index': m003_delivery_index,
+  '005_campaigns': m005_campaigns,
   '008_signer_trust': m008_signer_trust,
 };
 

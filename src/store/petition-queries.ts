@@ -15,7 +15,7 @@ const petitionColumns = [
   'p.created_at', 'p.opened_at', 'p.closes_at', 'p.verified_at', 'p.listed', 'p.closed_at',
 ] as const;
 
-const selectPetitions = (db: Db) =>
+export const selectPetitions = (db: Db) =>
   db
     .selectFrom('petitions as p')
     .leftJoin('categories as c', 'c.id', 'p.category_id')
@@ -30,7 +30,7 @@ type PetitionRow = Selectable<PetitionTable> & {
   campaign_title: string | null;
 };
 
-const toPetition = (r: PetitionRow): Petition => ({
+export const toPetition = (r: PetitionRow): Petition => ({
   id: r.id,
   slug: r.slug,
   kind: r.kind,

@@ -168,3 +168,35 @@ export interface PetitionFieldChanges {
   goalFixed?: boolean;
   closesAt?: Date | null;
 }
+
+/** Fields a campaign can fix for all its local petitions. */
+export const LOCKABLE_FIELDS = ['body', 'why', 'kind', 'category', 'goal'] as const;
+export type LockableField = (typeof LOCKABLE_FIELDS)[number];
+
+/** A banner over many local petitions, each addressed to its own target ("Title: Target"). */
+export interface Campaign {
+  id: number;
+  slug: string;
+  kind: PetitionKind;
+  title: string;
+  body: string;
+  why: string;
+  category: Category | null;
+  goal: number;
+  lockedFields: LockableField[];
+  createdBy: number | null;
+  createdAt: Date;
+}
+
+export interface NewCampaign {
+  slug: string;
+  kind: PetitionKind;
+  title: string;
+  body: string;
+  why: string;
+  categoryId: number | null;
+  goal: number;
+  lockedFields: LockableField[];
+  createdBy: number | null;
+  createdAt: Date;
+}

@@ -56,6 +56,8 @@ export interface CampaignTable {
   goal: number;
   created_by: number | null;
   created_at: string;
+  /** JSON list of the fields local petitions take from the campaign and may not change. */
+  locked_fields: Generated<string>;
 }
 
 export interface PetitionTable {

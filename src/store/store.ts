@@ -9,6 +9,7 @@ import type { PetitionState } from '../domain/petition.ts';
 import type { UpdateMailChunk } from './organiser-queries.ts';
 import type { NewSigningAlert, SignatureCriteria, SigningAlert } from './fraud-queries.ts';
 import type { SignerRecord } from './signer-queries.ts';
+import type { Campaign, NewCampaign } from './records.ts';
 
 export interface PetitionListQuery {
   limit: number;
@@ -95,4 +96,11 @@ export interface Store {
   purgeOldMail(before: Date): Promise<number>;
   appSecretNames(prefix: string): Promise<string[]>;
   deleteAppSecrets(names: string[]): Promise<void>;
+
+  // campaigns
+  findCampaignBySlug(slug: string): Promise<Campaign | undefined>;
+  campaignSlugTaken(slug: string): Promise<boolean>;
+  createCampaign(input: NewCampaign): Promise<Campaign>;
+  /** Public local petitions, most signed first, and the total of all public ones. */
+  campaignPetitions(campaignId: number): Promise<{ petitions: Petition[]; total: number }>;
 }

@@ -22,6 +22,8 @@ import { shareRoutes } from './routes/share.ts';
 import { yourSignatureRoutes } from './routes/your-signature.tsx';
 import { trustApiRoutes } from './routes/trust-api.ts';
 import { apiDocsRoutes } from './routes/api-docs.tsx';
+import { campaignsApiRoutes } from './routes/campaigns-api.ts';
+import { campaignRoutes } from './routes/campaigns.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -106,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register((await import('./routes/delivery.tsx')).deliveryRoutes(deps));
   await app.register(apiRoutes(deps), { prefix: '/api/v1' });
   await app.register(trustApiRoutes(deps), { prefix: '/api/v1/admin' });
+  await app.register(campaignsApiRoutes(deps), { prefix: '/api/v1' });
+  await app.register(campaignRoutes(deps));
   await app.register(apiDocsRoutes(deps));
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;

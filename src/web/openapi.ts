@@ -88,6 +88,36 @@ const schemas = {
       campaign: { type: 'string', description: 'A campaign’s slug: starts a local petition of it.' },
     },
   },
+  Campaign: {
+    type: 'object',
+    required: ['slug', 'url', 'title', 'body', 'why', 'kind', 'category', 'goal', 'lockedFields', 'signatureCount', 'petitions'],
+    properties: {
+      slug: { type: 'string' },
+      url: { type: 'string', format: 'uri' },
+      title: { type: 'string' },
+      body: { type: 'string' },
+      why: { type: 'string' },
+      kind: { enum: ['petition', 'pledge'] },
+      category: { oneOf: [ref('Category'), { type: 'null' }] },
+      goal: { type: 'integer' },
+      lockedFields: { type: 'array', items: { enum: ['body', 'why', 'kind', 'category', 'goal'] } },
+      signatureCount: { type: 'integer', description: 'The sum of its public petitions’ counts.' },
+      petitions: { type: 'array', items: ref('Petition') },
+    },
+  },
+  NewCampaign: {
+    type: 'object',
+    required: ['title', 'body', 'why'],
+    properties: {
+      title: text(150, 'Local petitions are titled "TITLE: TARGET".'),
+      body: text(5000, ''),
+      why: text(5000, ''),
+      kind: { enum: ['petition', 'pledge'] },
+      category: { type: 'string' },
+      goal: { type: 'integer', minimum: 1 },
+      lockedFields: { type: 'array', items: { enum: ['body', 'why', 'kind', 'category', 'goal'] }, description: 'Fields local petitions take from the campaign and may not give.' },
+    },
+  },
   Count: { type: 'object', required: ['slug', 'signatureCount', 'at'], properties: { slug: { type: 'string' }, signatureCount: { type: 'integer' }, at: time } },
 };
 
@@ -169,6 +199,17 @@ const paths: Record<string, Record<string, object>> = {
   },
   '/admin/petitions/{slug}/flags/clear': {
     post: { summary: 'Count the flagged signatures of a petition after all (staff)', security: bearer, parameters: [slugParam], responses: { 200: json(ref('Count'), 'The new count.'), 404: error('No such petition.') } },
+  },
+  '/campaigns': {
+    post: {
+      summary: 'Start a campaign of local petitions',
+      security: bearer,
+      requestBody: { required: true, content: { 'application/json': { schema: ref('NewCampaign') } } },
+      responses: { 201: json(ref('Campaign'), 'Created; start local petitions with POST /petitions and "campaign".'), 401: error('No valid token.'), 422: error('Fields to correct.') },
+    },
+  },
+  '/campaigns/{slug}': {
+    get: { summary: 'A campaign, its total and its local petitions (most signed first)', parameters: [{ ...slugParam, description: 'The campaign’s address.' }], responses: { 200: json(ref('Campaign'), 'The campaign.'), 404: error('No such campaign.') } },
   },
   '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1.' } } } },
 };

@@ -1,4 +1,4 @@
-import type { Petition, PetitionUpdate } from '../store/records.ts';
+import type { Campaign, Petition, PetitionUpdate } from '../store/records.ts';
 
 /** Rows to the API objects fixed by CONTRACT.md. */
 export const petitionJson = (baseUrl: string, p: Petition) => ({
@@ -30,4 +30,19 @@ export const updateJson = (u: PetitionUpdate) => ({
 export const petitionWithUpdatesJson = (baseUrl: string, p: Petition, updates: PetitionUpdate[]) => ({
   ...petitionJson(baseUrl, p),
   updates: updates.map(updateJson),
+});
+
+/** A campaign with its public local petitions (most signed first); its count is the sum of theirs. */
+export const campaignJson = (baseUrl: string, c: Campaign, petitions: Petition[], total: number) => ({
+  slug: c.slug,
+  url: `${baseUrl}/campaigns/${c.slug}`,
+  title: c.title,
+  body: c.body,
+  why: c.why,
+  kind: c.kind,
+  category: c.category ? { slug: c.category.slug, name: c.category.name } : null,
+  goal: c.goal,
+  lockedFields: c.lockedFields,
+  signatureCount: total,
+  petitions: petitions.map((p) => petitionJson(baseUrl, p)),
 });

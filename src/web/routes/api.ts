@@ -5,10 +5,9 @@ import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { createPetition } from '../../services/create-petition.ts';
 import { postUpdate } from '../../services/post-update.ts';
-import { userForToken } from '../../services/accounts.ts';
+import { authenticate as authenticateToken, requireJsonPosts } from './api-auth.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { addCategory, removeCategory } from '../../services/categories.ts';
-import type { User } from '../../store/records.ts';
 import { petitionJson, petitionWithUpdatesJson, updateJson } from '../presenters.ts';
 import { signRateLimit, writeRateLimit } from './rate-limits.ts';
 import { parseCursor } from './cursor.ts';
@@ -23,18 +22,8 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'GET') reply.header('access-control-allow-origin', '*');
   });
-  app.addHook('preValidation', async (request) => {
-    if (request.method !== 'POST') return;
-    const type = request.headers['content-type'] ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json).');
-  });
-
-  async function authenticate(request: FastifyRequest): Promise<User> {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const user = match ? await userForToken(store, match[1]!) : undefined;
-    if (!user) throw new AppError('UNAUTHENTICATED', 'Send a valid API token: Authorization: Bearer TOKEN.');
-    return user;
-  }
+  app.addHook('preValidation', requireJsonPosts);
+  const authenticate = (request: FastifyRequest) => authenticateToken(store, request);
 
   async function visiblePetition(slug: string) {
     const petition = await store.findPetitionBySlug(slug);

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
-import { cleanText } from '../../domain/text.ts';
 import type { Petition } from '../../store/records.ts';
 import { startPetition } from '../../services/start-petition.ts';
 import { requestSignIn, useMagicLink } from '../../services/magic-links.ts';
@@ -10,28 +9,17 @@ import { postUpdate } from '../../services/post-update.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { renderPage } from '../render.ts';
 import { currentUser, endSession, requireManager, startSession } from '../session.ts';
-import { emptyForm, type FormState } from '../views/form-fields.tsx';
+import { emptyForm } from '../views/form-fields.tsx';
 import { StartPage } from '../views/start-page.tsx';
 import { ContinuePage, ManagePage, MyPetitionsPage, SignInPage, petitionFormValues, type ManageForms } from '../views/manage-page.tsx';
 import { MessagePage } from '../views/simple-pages.tsx';
 import { writeRateLimit } from './rate-limits.ts';
+import { attemptForm } from './forms.ts';
 
 const html = (reply: FastifyReply, body: string, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
-/** What the user typed, for re-display (minus control characters). */
-const typedValues = (raw: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' && k !== '_csrf' ? [[k, cleanText(v)]] : [])));
-
-/** Runs a form's use case; on field errors, hands back a form state to re-render with a 422. */
-async function attempt<T>(raw: Record<string, unknown>, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; form: FormState }> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'VALIDATION_FAILED') return { ok: false, form: { values: typedValues(raw), errors: error.fields } };
-    throw error;
-  }
-}
+const attempt = attemptForm;
 
 const NOTICES: Record<string, string> = {
   confirmed: 'Your email address is confirmed.',

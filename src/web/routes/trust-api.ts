@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
-import { userForToken } from '../../services/accounts.ts';
+import { authenticate, requireJsonPosts } from './api-auth.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { applyInvalidation, previewInvalidation, requireStaff } from '../../services/invalidate-signatures.ts';
 import type { User } from '../../store/records.ts';
@@ -15,16 +15,10 @@ export const trustApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
   const { services } = deps;
   const { store } = services;
 
-  app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json).');
-    }
-  });
+  app.addHook('preValidation', requireJsonPosts);
 
   async function staff(request: FastifyRequest): Promise<User> {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const user = match ? await userForToken(store, match[1]!) : undefined;
-    if (!user) throw new AppError('UNAUTHENTICATED', 'Send a valid API token: Authorization: Bearer TOKEN.');
+    const user = await authenticate(store, request);
     requireStaff(user);
     return user;
   }

@@ -1,0 +1,61 @@
+import { AppError, validationError } from '../domain/errors.ts';
+import type { PetitionKind } from '../domain/petition.ts';
+import { slugify } from '../domain/slug.ts';
+import { LOCKABLE_FIELDS, type Campaign, type LockableField, type User } from '../store/records.ts';
+import { FieldReader } from './field-reader.ts';
+import { LIMITS } from './petition-input.ts';
+import { DEFAULT_GOAL } from './create-petition.ts';
+import type { ServiceContext } from './context.ts';
+
+/** Which fields local petitions may not change: a JSON list, or a form's comma-separated or repeated values. */
+function readLockedFields(f: FieldReader, raw: unknown): LockableField[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  const values = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  if (!values || values.some((v) => typeof v !== 'string')) {
+    f.addError('lockedFields', `Locked fields must be a list of: ${LOCKABLE_FIELDS.join(', ')}.`);
+    return [];
+  }
+  const names = values.map((v: string) => v.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(LOCKABLE_FIELDS as readonly string[]).includes(n));
+  if (unknown.length > 0) f.addError('lockedFields', `These cannot be locked: ${unknown.join(', ')}. Choose from: ${LOCKABLE_FIELDS.join(', ')}.`);
+  return [...new Set(names)].filter((n): n is LockableField => (LOCKABLE_FIELDS as readonly string[]).includes(n));
+}
+
+/** Starts a campaign: the words, kind, category and goal its local petitions take. */
+export async function createCampaign(ctx: ServiceContext, author: User, raw: Record<string, unknown>): Promise<Campaign> {
+  const f = new FieldReader(raw);
+  const title = f.text('title', { label: 'Title', max: LIMITS.title, required: true });
+  const body = f.text('body', { label: 'What it asks', max: LIMITS.text, multiline: true, required: true });
+  const why = f.text('why', { label: 'Why it is important', max: LIMITS.text, multiline: true, required: true });
+  const kind = f.oneOf<PetitionKind>('kind', ['petition', 'pledge'], 'petition', 'Kind');
+  const categoryName = f.text('category', { label: 'Category', max: 60 });
+  const goal = f.integer('goal', { label: 'Goal', min: 1, max: LIMITS.goal });
+  const lockedFields = readLockedFields(f, raw.lockedFields);
+  const category = categoryName ? ((await ctx.store.findCategory(categoryName)) ?? null) : null;
+  if (categoryName && !category) f.addError('category', `There is no category “${categoryName}”. Choose one from the list.`);
+  if (!f.ok) throw validationError(f.errors);
+
+  return ctx.store.transaction(async (tx) =>
+    tx.createCampaign({
+      slug: await freeCampaignSlug(tx, title),
+      kind,
+      title,
+      body,
+      why,
+      categoryId: category?.id ?? null,
+      goal: goal ?? DEFAULT_GOAL,
+      lockedFields,
+      createdBy: author.id,
+      createdAt: ctx.clock(),
+    }),
+  );
+}
+
+async function freeCampaignSlug(store: ServiceContext['store'], title: string): Promise<string> {
+  const base = slugify(title);
+  for (let n = 1; n < 1000; n++) {
+    const slug = n === 1 ? base : `${base}-${n}`;
+    if (!(await store.campaignSlugTaken(slug))) return slug;
+  }
+  throw new AppError('VALIDATION_FAILED', 'Could not find a free address for this title.');
+}
