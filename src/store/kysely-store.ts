@@ -15,6 +15,7 @@ import * as fraud from './fraud-queries.ts';
 import type { NewSigningAlert, SignatureCriteria } from './fraud-queries.ts';
 import * as signers from './signer-queries.ts';
 import * as campaigns from './campaign-queries.ts';
+import { searchPetitions, type PetitionSearch } from './search-queries.ts';
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { LoginPurpose } from './schema.ts';
@@ -131,6 +132,9 @@ export class KyselyStore implements Store {
   campaignSlugTaken = (slug: string) => campaigns.campaignSlugTaken(this.db, slug);
   createCampaign = (c: NewCampaign) => campaigns.createCampaign(this.db, c);
   campaignPetitions = (campaignId: number) => campaigns.campaignPetitions(this.db, campaignId);
+
+  // search
+  searchPetitions = (s: PetitionSearch) => searchPetitions(this.db, this.engine, s);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

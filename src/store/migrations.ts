@@ -169,6 +169,32 @@ const m003_delivery_index: Migration = {
   },
 };
 
+// Full-text search over title, target, text and why: FTS5 on SQLite, a GIN expression index on PostgreSQL.
+// Both tokenise words of letters and digits, keep accents, and are queried word by word as prefixes.
+const m004_search: Migration = {
+  async up(db: Kysely<any>) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`create index petitions_fulltext on petitions using gin (to_tsvector('simple', title || ' ' || target || ' ' || body || ' ' || why))`.execute(db);
+      return;
+    }
+    await sql`create virtual table petitions_fts using fts5(title, target, body, why, content='petitions', content_rowid='id', tokenize='unicode61 remove_diacritics 0')`.execute(db);
+    await sql`insert into petitions_fts(rowid, title, target, body, why) select id, title, target, body, why from petitions`.execute(db);
+    await sql`create trigger petitions_fts_insert after insert on petitions begin
+      insert into petitions_fts(rowid, title, target, body, why) values (new.id, new.title, new.target, new.body, new.why); end`.execute(db);
+    await sql`create trigger petitions_fts_delete after delete on petitions begin
+      insert into petitions_fts(petitions_fts, rowid, title, target, body, why) values ('delete', old.id, old.title, old.target, old.body, old.why); end`.execute(db);
+    // Only a change of the words touches the index: count updates on the signing path do not.
+    await sql`create trigger petitions_fts_update after update of title, target, body, why on petitions begin
+      insert into petitions_fts(petitions_fts, rowid, title, target, body, why) values ('delete', old.id, old.title, old.target, old.body, old.why);
+      insert into petitions_fts(rowid, title, target, body, why) values (new.id, new.title, new.target, new.body, new.why); end`.execute(db);
+  },
+  async down(db: Kysely<any>) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) return void (await sql`drop index petitions_fulltext`.execute(db));
+    for (const t of ['petitions_fts_update', 'petitions_fts_delete', 'petitions_fts_insert']) await sql`drop trigger ${sql.raw(t)}`.execute(db);
+    await sql`drop table petitions_fts`.execute(db);
+  },
+};
+
 // Campaigns: which fields their local petitions may not change; local petitions found by campaign.
 const m005_campaigns: Migration = {
   async up(db: Kysely<any>) {
@@ -211,6 +237,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
   '002_organisers': m002_organisers,
   '003_delivery_index': m003_delivery_index,
+  '004_search': m004_search,
   '005_campaigns': m005_campaigns,
   '008_signer_trust': m008_signer_trust,
 };

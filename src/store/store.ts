@@ -10,6 +10,7 @@ import type { UpdateMailChunk } from './organiser-queries.ts';
 import type { NewSigningAlert, SignatureCriteria, SigningAlert } from './fraud-queries.ts';
 import type { SignerRecord } from './signer-queries.ts';
 import type { Campaign, NewCampaign } from './records.ts';
+import type { PetitionSearch, SearchCursor, SearchHit } from './search-queries.ts';
 
 export interface PetitionListQuery {
   limit: number;
@@ -103,4 +104,7 @@ export interface Store {
   createCampaign(input: NewCampaign): Promise<Campaign>;
   /** Public local petitions, most signed first, and the total of all public ones. */
   campaignPetitions(campaignId: number): Promise<{ petitions: Petition[]; total: number }>;
+
+  // search
+  searchPetitions(search: PetitionSearch): Promise<{ hits: SearchHit[]; next: SearchCursor | null }>;
 }

@@ -124,12 +124,18 @@ const schemas = {
 const paths: Record<string, Record<string, object>> = {
   '/petitions': {
     get: {
-      summary: 'List open and finished petitions, newest first',
+      summary: 'Browse and search public petitions',
+      description: 'Listed petitions that are open, closed or won. With `near`, only those with coordinates, nearest first, each with `distanceKm`.',
       parameters: [
+        { name: 'q', in: 'query', schema: { type: 'string' }, description: 'Words from the title, target, text or why; each must match, as a prefix. Any text is accepted.' },
+        { name: 'category', in: 'query', schema: { type: 'string' }, description: 'A category’s slug.' },
+        { name: 'campaign', in: 'query', schema: { type: 'string' }, description: 'A campaign’s slug: its local petitions.' },
+        { name: 'near', in: 'query', schema: { type: 'string', examples: ['52.2,0.12'] }, description: 'LAT,LON in degrees.' },
+        { name: 'sort', in: 'query', schema: { enum: ['recent', 'popular', 'trending'], default: 'recent' }, description: 'trending: confirmed signatures in the last 24 hours. Ignored with near.' },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-        { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The `next` of the previous page.' },
+        { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The `next` of the previous page, with the same parameters.' },
       ],
-      responses: { 200: json({ type: 'object', required: ['data', 'next'], properties: { data: { type: 'array', items: ref('Petition') }, next: { type: ['string', 'null'] } } }, 'A page of petitions.'), 400: error('A malformed limit or cursor.') },
+      responses: { 200: json({ type: 'object', required: ['data', 'next'], properties: { data: { type: 'array', items: ref('Petition') }, next: { type: ['string', 'null'] } } }, 'A page of petitions.'), 400: error('A malformed near, sort, limit or cursor.') },
     },
     post: {
       summary: 'Start a petition',

@@ -10,7 +10,7 @@ import { asRecord } from '../../services/field-reader.ts';
 import { addCategory, removeCategory } from '../../services/categories.ts';
 import { petitionJson, petitionWithUpdatesJson, updateJson } from '../presenters.ts';
 import { signRateLimit, writeRateLimit } from './rate-limits.ts';
-import { parseCursor } from './cursor.ts';
+import { readSearch, searchPetitions, type SearchParams } from '../../services/search-petitions.ts';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
 
@@ -31,13 +31,9 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return petition;
   }
 
-  app.get<{ Querystring: { limit?: string; cursor?: string } }>('/petitions', async (request) => {
-    const limitRaw = request.query.limit ?? '20';
-    const limit = Number(limitRaw);
-    if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 100) throw new AppError('MALFORMED_BODY', 'limit must be a whole number from 1 to 100.', { limit: 'Use 1 to 100.' });
-    const petitions = await store.listVisiblePetitions({ limit, after: parseCursor(request.query.cursor) });
-    const next = petitions.length === limit ? String(petitions[petitions.length - 1]!.id) : null;
-    return { data: petitions.map((p) => petitionJson(config.baseUrl, p)), next };
+  app.get<{ Querystring: SearchParams }>('/petitions', async (request) => {
+    const { hits, next } = await searchPetitions(services, readSearch(request.query, services.clock()));
+    return { data: hits.map((h) => ({ ...petitionJson(config.baseUrl, h), ...(h.distanceKm !== null ? { distanceKm: h.distanceKm } : {}) })), next };
   });
 
   app.get('/petitions/:slug', async (request: SlugRequest, reply) => {

@@ -10,11 +10,13 @@ import { cleanText } from '../../domain/text.ts';
 import { petitionUrl } from '../../services/context.ts';
 import { renderPage } from '../render.ts';
 import { PetitionPage } from '../views/petition-page.tsx';
-import { BrowsePage, HomePage, MessagePage } from '../views/simple-pages.tsx';
+import { HomePage, MessagePage } from '../views/simple-pages.tsx';
+import { BrowsePage } from '../views/browse-page.tsx';
+import type { FormState } from '../views/form-fields.tsx';
+import { readSearch, searchPetitions } from '../../services/search-petitions.ts';
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
 import { signRateLimit } from './rate-limits.ts';
-import { parseCursor } from './cursor.ts';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 /** Readers' pages: a CDN may keep them a few seconds; browsers always revalidate. */
@@ -50,12 +52,25 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return html(reply, renderPage(<HomePage petitions={petitions} />));
   });
 
-  app.get<{ Querystring: { cursor?: string } }>('/petitions', async (request, reply) => {
-    const limit = 20;
-    const petitions = await services.store.listVisiblePetitions({ limit, after: parseCursor(request.query.cursor) });
-    const next = petitions.length === limit ? String(petitions[petitions.length - 1]!.id) : null;
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>('/petitions', async (request, reply) => {
+    const query = request.query;
+    const values = Object.fromEntries(['q', 'category', 'near', 'sort'].flatMap((k) => (typeof query[k] === 'string' ? [[k, cleanText(query[k] as string).slice(0, 200)]] : [])));
+    const form: FormState = { values, errors: {} };
+    // The page takes a place name; the API takes coordinates. An unknown place is a field message.
+    let near: string | undefined;
+    if (values.near) {
+      const place = services.geocoder.geocode(values.near);
+      if (place) near = `${place.lat},${place.lon}`;
+      else form.errors.near = `We could not find “${values.near}”. Check the spelling or add the country: “Leeds, UK”.`;
+    }
+    const search = readSearch({ ...query, near }, services.clock());
+    const { hits, next } = form.errors.near ? { hits: [], next: null } : await searchPetitions(services, search);
+    const nextHref = next && `/petitions?${new URLSearchParams({ ...values, cursor: next }).toString()}`;
     reply.header('cache-control', CACHEABLE);
-    return html(reply, renderPage(<BrowsePage petitions={petitions} next={next} />));
+    return html(
+      reply,
+      renderPage(<BrowsePage form={form} categories={await services.store.listCategories()} hits={hits} nextHref={nextHref} mapTileUrl={config.mapTileUrl} />),
+    );
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug', async (request, reply) => {

@@ -45,20 +45,6 @@ export function HomePage({ petitions }: { petitions: Petition[] }) {
   );
 }
 
-export function BrowsePage({ petitions, next }: { petitions: Petition[]; next: string | null }) {
-  return (
-    <Layout meta={{ title: 'Browse petitions' }}>
-      <h1>Browse petitions</h1>
-      <PetitionList petitions={petitions} />
-      {next && (
-        <p>
-          <a href={`/petitions?cursor=${encodeURIComponent(next)}`}>Older petitions</a>
-        </p>
-      )}
-    </Layout>
-  );
-}
-
 export function OutboxPage({ mails }: { mails: OutboxMail[] }) {
   return (
     <Layout meta={{ title: 'Development outbox', noindex: true }}>
