@@ -13,6 +13,9 @@ import { AppError } from '../domain/errors.ts';
 import { errorHandler, sendError } from './errors.tsx';
 import { rejectCrossSiteForms } from './cross-site.ts';
 import { PublicReads } from './public-reads.ts';
+import { LiveCounts } from './live-counts.ts';
+import { countAnnouncer } from './count-announcer.ts';
+import { liveRoutes } from './routes/live.ts';
 import { pageRoutes } from './routes/pages.tsx';
 import { apiRoutes } from './routes/api.ts';
 import { devRoutes } from './routes/dev.tsx';
@@ -99,8 +102,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reads.forgetAll();
   });
 
+  // Live counts: this process's commits at once; with Redis, every process's (one message per commit).
+  const live = new LiveCounts();
+  app.decorate('liveCounts', live);
+  // preClose: open streams would otherwise hold the server open while it waits for connections to end.
+  app.addHook('preClose', async () => live.close());
+  const announce = await countAnnouncer(config.redisUrl, deps.services.store, (petitionId, count) => {
+    live.publish(petitionId, count);
+    reads.countCommitted(petitionId, count);
+  });
+  deps.services.batcher.onCommit((changes) => {
+    for (const c of changes) {
+      live.publish(c.petitionId, c.after);
+      announce.publish(c.petitionId, c.after);
+    }
+  });
+  app.addHook('onClose', async () => announce.close());
+
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(pageRoutes(deps));
+  await app.register(liveRoutes(deps, live));
   await app.register(organiserRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
   await app.register(shareRoutes(deps));

@@ -32,14 +32,17 @@ export class PublicReads {
 
   constructor(private readonly services: Pick<ServiceContext, 'store' | 'batcher' | 'clock'>) {
     services.batcher.onCommit((changes) => {
-      for (const change of changes) {
-        const slug = this.slugsById.get(change.petitionId);
-        if (!slug) continue;
-        this.counts.set(slug, { slug, signatureCount: change.after, at: services.clock() });
-        // The page shows the count and the milestones: it is rebuilt by the next reader.
-        this.pages.delete(slug);
-      }
+      for (const change of changes) this.countCommitted(change.petitionId, change.after);
     });
+  }
+
+  /** A petition's count moved (a commit here, or one another process announced). */
+  countCommitted(petitionId: number, count: number): void {
+    const slug = this.slugsById.get(petitionId);
+    if (!slug) return;
+    this.counts.set(slug, { slug, signatureCount: count, at: this.services.clock() });
+    // The page shows the count and the milestones: it is rebuilt by the next reader.
+    this.pages.delete(slug);
   }
 
   private async visible(slug: string): Promise<Petition | undefined> {

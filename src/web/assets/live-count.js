@@ -1,19 +1,40 @@
-// Keeps the count current without a reload by polling the cacheable count endpoint.
+// Keeps the count (and the progress bar) current without a reload: Server-Sent Events from
+// /petitions/:slug/live, falling back to polling the cacheable count endpoint every 10 seconds.
 // The count sits in an aria-live="polite" region, so screen readers hear changes without interruption.
 (function () {
   var el = document.querySelector('[data-live-count]');
   if (!el || !window.fetch) return;
   var slug = el.getAttribute('data-live-count');
-  function refresh() {
-    if (document.hidden) return;
-    fetch('/api/v1/petitions/' + encodeURIComponent(slug) + '/count', { headers: { accept: 'application/json' } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (body) {
-        if (!body) return;
-        var text = Number(body.signatureCount).toLocaleString('en-GB');
-        if (el.textContent !== text) el.textContent = text;
-      })
-      .catch(function () {});
+  var bar = document.querySelector('.count-box progress');
+  var format = window.Intl ? new Intl.NumberFormat('en-GB') : null;
+  var polling = null;
+
+  function show(count) {
+    var text = format ? format.format(count) : String(count);
+    if (el.textContent !== text) el.textContent = text;
+    if (bar) bar.value = Math.min(count, Number(bar.max));
   }
-  setInterval(refresh, 10000);
+
+  function poll() {
+    if (polling) return;
+    polling = setInterval(function () {
+      if (document.hidden) return;
+      fetch('/api/v1/petitions/' + encodeURIComponent(slug) + '/count', { headers: { accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body) show(Number(body.signatureCount)); })
+        .catch(function () {});
+    }, 10000);
+  }
+
+  if (!window.EventSource) return poll();
+  var source = new EventSource('/petitions/' + encodeURIComponent(slug) + '/live');
+  var failures = 0;
+  source.addEventListener('count', function (e) {
+    failures = 0;
+    try { show(Number(JSON.parse(e.data).signatureCount)); } catch (err) {}
+  });
+  source.onerror = function () {
+    // EventSource reconnects by itself; after repeated failures (a proxy that buffers, a full server) poll instead.
+    if (++failures >= 3) { source.close(); poll(); }
+  };
 })();

@@ -1,0 +1,38 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser } from '../support/browser.ts';
+import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+
+describe('the count moves on an open page (Chromium)', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let chromium: Awaited<ReturnType<typeof launchBrowser>>;
+  before(async () => {
+    db = sqliteDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    chromium = await launchBrowser();
+  });
+  after(async () => {
+    await chromium?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  test('Lena watches the page while others sign through the API: the count and the bar move, politely announced, with no reload', { timeout: 60_000 }, async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Light up the park', goal: 10 });
+    const { page } = await chromium.sandbox();
+    await page.goto(`${server.address}/petitions/${slug}`);
+    const count = page.locator('[data-live-count]');
+    assert.equal(await count.textContent(), '0');
+    assert.equal(await page.locator('.count').getAttribute('aria-live'), 'polite');
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/live')));
+
+    for (let i = 0; i < 3; i++) await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Neighbour', email: `n${i}@example.org` });
+    await page.waitForFunction(() => document.querySelector('[data-live-count]')?.textContent === '3', undefined, { timeout: 5000 });
+    assert.equal(await page.locator('.count-box progress').evaluate((p: HTMLProgressElement) => p.value), 3);
+    assert.equal(loads, 0, 'no reload');
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import type { LiveCounts } from '../../src/web/live-counts.ts';
+
+/** Opens the live stream and returns a reader of its `count` events. */
+async function openStream(server: TestServer, slug: string) {
+  const controller = new AbortController();
+  const res = await server.request(`/petitions/${slug}/live`, { signal: controller.signal });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    /** The next count event's number (waits up to 5 s). */
+    async next(): Promise<number> {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const m = /event: count\ndata: (.*)\n\n/.exec(buffer);
+        if (m) {
+          buffer = buffer.slice(m.index + m[0].length);
+          return JSON.parse(m[1]!).signatureCount;
+        }
+        if (Date.now() > deadline) throw new Error(`no count event in: ${buffer}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value);
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+const live = (server: TestServer) => (server.app as unknown as { liveCounts: LiveCounts }).liveCounts;
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 50 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+};
+
+describe('live counts over Server-Sent Events', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  before(async () => {
+    db = sqliteDatabase();
+    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+  });
+  after(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  test('every viewer hears the new count after a signature commits, and leaving cleans up', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Watch me grow' });
+    const one = await openStream(server, slug);
+    const two = await openStream(server, slug);
+    assert.equal(await one.next(), 0, 'the current count first');
+    assert.equal(await two.next(), 0);
+    assert.equal(live(server).viewerCount, 2);
+
+    await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'A', email: 'a@example.org' });
+    assert.equal(await one.next(), 1);
+    assert.equal(await two.next(), 1);
+
+    one.close();
+    two.close();
+    await until(() => live(server).viewerCount === 0);
+    assert.equal(live(server).viewerCount, 0);
+  });
+
+  test('bursts are coalesced: many commits, few events, always ending on the latest count', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Burst' });
+    const viewer = await openStream(server, slug);
+    assert.equal(await viewer.next(), 0);
+    for (let i = 0; i < 6; i++) await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'B', email: `b${i}@example.org` });
+    const seen = [await viewer.next()];
+    while (seen.at(-1) !== 6) seen.push(await viewer.next());
+    assert.ok(seen.length <= 3, `6 commits within a second gave ${seen.length} events: ${seen}`);
+    viewer.close();
+  });
+
+  test('an unknown petition is 404', async () => {
+    assert.equal((await server.request('/petitions/no-such/live')).status, 404);
+  });
+});
+
+const redisUp = await (async () => {
+  const probe = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+})();
+
+describe('live counts across processes', () => {
+  test('a viewer on one process hears a signature taken by another (Redis)', { skip: !redisUp && 'Redis not reachable' }, async () => {
+    const db = sqliteDatabase();
+    const env = { DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none', REDIS_URL: 'redis://127.0.0.1:6379' };
+    const a = await startTestServer(env);
+    const b = await startTestServer(env);
+    try {
+      const { slug } = await createPetitionViaApi(a, { title: 'Two processes' });
+      const viewer = await openStream(a, slug);
+      assert.equal(await viewer.next(), 0);
+      await new Promise((r) => setTimeout(r, 200)); // let the subscription settle
+      await b.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'C', email: 'c@example.org' });
+      assert.equal(await viewer.next(), 1);
+      const count = await (await a.request(`/api/v1/petitions/${slug}/count`)).json();
+      assert.equal(count.signatureCount, 1, 'the other process’s cached count moved too');
+      viewer.close();
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+});
