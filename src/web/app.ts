@@ -16,6 +16,7 @@ import { PublicReads } from './public-reads.ts';
 import { LiveCounts } from './live-counts.ts';
 import { countAnnouncer } from './count-announcer.ts';
 import { liveRoutes } from './routes/live.ts';
+import { embedRoutes } from './routes/embed.tsx';
 import { pageRoutes } from './routes/pages.tsx';
 import { apiRoutes } from './routes/api.ts';
 import { devRoutes } from './routes/dev.tsx';
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(pageRoutes(deps));
   await app.register(liveRoutes(deps, live));
+  await app.register(embedRoutes(deps));
   await app.register(organiserRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
   await app.register(shareRoutes(deps));

@@ -7,6 +7,10 @@ export interface FrameableRoute {
   frameable?: boolean;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig extends FrameableRoute {}
+}
+
 /**
  * Security headers from helmet, each policy built once at start-up: a strict Content-Security-Policy
  * (nothing from other origins but the configured map tiles), HSTS in production, nosniff, a

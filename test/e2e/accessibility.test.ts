@@ -64,6 +64,7 @@ describe('accessibility audit with axe-core in Chromium', () => {
     ['print', `/petitions/${PLEDGE}/print`],
     ['outbox', '/dev/outbox'],
     ['api-reference', '/api'],
+    ['embed', `/petitions/${PLEDGE}/embed`],
     ['campaign', '/campaigns/no-campus-recruiting-for-surveillance-contractors'],
     ['campaign-nearest', '/campaigns/no-campus-recruiting-for-surveillance-contractors?near=Bath%2C%20UK'],
     ['campaign-start', '/campaigns/no-campus-recruiting-for-surveillance-contractors/start'],

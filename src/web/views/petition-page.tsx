@@ -82,7 +82,7 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                 </>
               )}
             </dl>
-            <ShareLinks url={url} title={p.title} />
+            <ShareLinks url={url} title={p.title} embed />
             {/* A poster asks people to sign: pointless once signing has stopped. */}
             {signable && (
               <p class="qr-link">

@@ -1,5 +1,5 @@
 /** Plain share links: no third-party script is loaded, the visitor's click goes straight to the service. */
-export function ShareLinks({ url, title }: { url: string; title: string }) {
+export function ShareLinks({ url, title, embed = false }: { url: string; title: string; embed?: boolean }) {
   const u = encodeURIComponent(url);
   const t = encodeURIComponent(title);
   return (
@@ -23,6 +23,15 @@ export function ShareLinks({ url, title }: { url: string; title: string }) {
         <label for="share-url">Or copy the address</label>
         <input id="share-url" type="text" readOnly value={url} />
       </p>
+      {embed && (
+        <details>
+          <summary>Put it on your website</summary>
+          <p>
+            <label for="embed-code">Copy this into your page: a small box with the count and a link to sign.</label>
+            <textarea id="embed-code" readOnly rows={4}>{`<iframe src="${url}/embed" title="${title.replaceAll('"', '&quot;')}" width="320" height="230" loading="lazy" style="border:0"></iframe>`}</textarea>
+          </p>
+        </details>
+      )}
     </section>
   );
 }
