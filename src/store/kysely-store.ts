@@ -16,6 +16,7 @@ import type { NewSigningAlert, SignatureCriteria } from './fraud-queries.ts';
 import * as signers from './signer-queries.ts';
 import * as campaigns from './campaign-queries.ts';
 import { searchPetitions, type PetitionSearch } from './search-queries.ts';
+import { signaturePlaces } from './area-queries.ts';
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { LoginPurpose } from './schema.ts';
@@ -135,6 +136,9 @@ export class KyselyStore implements Store {
 
   // search
   searchPetitions = (s: PetitionSearch) => searchPetitions(this.db, this.engine, s);
+
+  // areas
+  signaturePlaces = (petitionId: number) => signaturePlaces(this.db, petitionId);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

@@ -107,4 +107,7 @@ export interface Store {
 
   // search
   searchPetitions(search: PetitionSearch): Promise<{ hits: SearchHit[]; next: SearchCursor | null }>;
+
+  // areas
+  signaturePlaces(petitionId: number): Promise<Array<{ postcode: string | null; country: string | null; count: number }>>;
 }

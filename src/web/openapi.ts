@@ -154,6 +154,17 @@ const paths: Record<string, Record<string, object>> = {
       responses: { 200: json(ref('Count'), 'The count now.'), 304: { description: 'Unchanged since the ETag you sent.' }, 404: error('No public petition here.') },
     },
   },
+  '/petitions/{slug}/areas': {
+    get: {
+      summary: 'Where signers are: counted signatures by UK postcode district or country',
+      description: 'Areas with fewer signers than `floor` (5) are merged into `other`, with signatures that name no area.',
+      parameters: [slugParam],
+      responses: {
+        200: json({ type: 'object', required: ['slug', 'floor', 'areas', 'other'], properties: { slug: { type: 'string' }, floor: { type: 'integer' }, areas: { type: 'array', items: { type: 'object', required: ['area', 'count'], properties: { area: { type: 'string' }, count: { type: 'integer' } } } }, other: { type: 'integer' } } }, 'Totals, largest first.'),
+        404: error('No public petition here.'),
+      },
+    },
+  },
   '/petitions/{slug}/signatures': {
     post: {
       summary: 'Sign',

@@ -35,3 +35,26 @@ describe('the embeddable widget', () => {
     assert.equal((await server.request('/petitions/no-such/embed')).status, 404);
   });
 });
+
+describe('signatures by area over HTTP', () => {
+  test('the API and the page show districts and countries with at least 5 signers, the rest merged', async () => {
+    const db = sqliteDatabase();
+    const server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    try {
+      const { slug } = await createPetitionViaApi(server, { title: 'Where are we' });
+      const sign = (i: number, place: Record<string, string>) => server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'S', email: `s${i}@example.org`, ...place });
+      for (let i = 0; i < 6; i++) await sign(i, { postcode: `CB2 ${i}TN` });
+      for (let i = 6; i < 8; i++) await sign(i, { postcode: 'LS6 1AN' });
+      for (let i = 8; i < 13; i++) await sign(i, { country: 'Ireland' });
+      const body = await (await server.request(`/api/v1/petitions/${slug}/areas`)).json();
+      assert.deepEqual(body, { slug, floor: 5, areas: [{ area: 'CB2', count: 6 }, { area: 'Ireland', count: 5 }], other: 2 });
+      const page = await (await server.request(`/petitions/${slug}`)).text();
+      assert.match(page, /<td>CB2<\/td><td>6<\/td>/);
+      assert.doesNotMatch(page, /LS6/, 'a district with two signers is not named');
+      assert.match(page, /<td>Elsewhere, or not given<\/td><td>2<\/td>/);
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+});

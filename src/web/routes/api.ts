@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
 import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { AREA_PRIVACY_FLOOR, areaTotals } from '../../domain/areas.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { createPetition } from '../../services/create-petition.ts';
 import { postUpdate } from '../../services/post-update.ts';
@@ -49,6 +50,12 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10').header('etag', etag);
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return { slug: count.slug, signatureCount: count.signatureCount, at: count.at.toISOString() };
+  });
+
+  app.get('/petitions/:slug/areas', async (request: SlugRequest, reply) => {
+    const petition = await visiblePetition(request.params.slug);
+    reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
+    return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...areaTotals(await store.signaturePlaces(petition.id)) };
   });
 
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {

@@ -14,6 +14,7 @@ import { HomePage, MessagePage } from '../views/simple-pages.tsx';
 import { BrowsePage } from '../views/browse-page.tsx';
 import type { FormState } from '../views/form-fields.tsx';
 import { readSearch, searchPetitions } from '../../services/search-petitions.ts';
+import { areaTotals } from '../../domain/areas.ts';
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
 import { signRateLimit } from './rate-limits.ts';
@@ -27,6 +28,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
 
   async function renderPetition(petition: Petition, form: SignFormState): Promise<string> {
     const updates = await services.store.listUpdates(petition.id);
+    const areas = areaTotals(await services.store.signaturePlaces(petition.id));
     return renderPage(
       <PetitionPage
         petition={petition}
@@ -35,6 +37,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
         form={form}
         url={petitionUrl(services, petition.slug)}
         mapTileUrl={config.mapTileUrl}
+        areas={areas}
       />,
     );
   }

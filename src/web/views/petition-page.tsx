@@ -13,6 +13,8 @@ export interface PetitionPageProps {
   signable: boolean;
   form: SignFormState;
   url: string;
+  /** Signers by area, under the privacy floor merged (domain/areas.ts). */
+  areas?: { areas: Array<{ area: string; count: number }>; other: number };
   mapTileUrl: string;
 }
 
@@ -25,7 +27,7 @@ const Paragraphs = ({ text }: { text: string }) => (
   </>
 );
 
-export function PetitionPage({ petition: p, updates, signable, form, url, mapTileUrl }: PetitionPageProps) {
+export function PetitionPage({ petition: p, updates, signable, form, url, mapTileUrl, areas }: PetitionPageProps) {
   const hasMap = p.location?.lat != null && p.location?.lon != null;
   const percent = Math.min(100, Math.round((p.signatureCount / Math.max(1, p.goal)) * 100));
   return (
@@ -104,6 +106,34 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                 <p class="credit">
                   Map data © OpenStreetMap contributors. {GAZETTEER_CREDIT}.
                 </p>
+              </section>
+            )}
+            {areas && areas.areas.length > 0 && (
+              <section class="areas" aria-labelledby="areas-heading">
+                <h2 id="areas-heading">Where {p.kind === 'pledge' ? 'people pledged' : 'signers are'}</h2>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Area</th>
+                      <th scope="col">{p.kind === 'pledge' ? 'Pledges' : 'Signatures'}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {areas.areas.slice(0, 10).map((a) => (
+                      <tr>
+                        <td>{a.area}</td>
+                        <td>{formatCount(a.count)}</td>
+                      </tr>
+                    ))}
+                    {areas.other > 0 && (
+                      <tr>
+                        <td>Elsewhere, or not given</td>
+                        <td>{formatCount(areas.other + areas.areas.slice(10).reduce((n, a) => n + a.count, 0))}</td>
+                      </tr>
+                    )}
+                  </tbody>
+                </table>
+                <p class="credit">Areas with fewer than 5 people are not shown on their own.</p>
               </section>
             )}
             <section class="updates" aria-labelledby="updates-heading">
