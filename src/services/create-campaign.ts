@@ -51,11 +51,14 @@ export async function createCampaign(ctx: ServiceContext, author: User, raw: Rec
   );
 }
 
+/** `/campaigns/new` is the web form, so no campaign may live at that address. */
+const RESERVED_SLUGS = new Set(['new']);
+
 async function freeCampaignSlug(store: ServiceContext['store'], title: string): Promise<string> {
   const base = slugify(title);
   for (let n = 1; n < 1000; n++) {
     const slug = n === 1 ? base : `${base}-${n}`;
-    if (!(await store.campaignSlugTaken(slug))) return slug;
+    if (!RESERVED_SLUGS.has(slug) && !(await store.campaignSlugTaken(slug))) return slug;
   }
   throw new AppError('VALIDATION_FAILED', 'Could not find a free address for this title.');
 }

@@ -23,9 +23,12 @@ export async function createPetition(ctx: ServiceContext, author: User, raw: Rec
   const title = local?.title ?? fields.title;
   const body = local?.body ?? fields.body;
   const why = local?.why ?? fields.why;
-  if (!title) f.addError('title', 'Enter a title.');
-  if (!body) f.addError('body', 'Enter what the petition asks.');
-  if (!why) f.addError('why', 'Enter why it is important.');
+  // An unknown campaign is the one mistake to report: asking for the words it would have given is noise.
+  if (!campaignSlug) {
+    if (!title) f.addError('title', 'Enter a title.');
+    if (!body) f.addError('body', 'Enter what the petition asks.');
+    if (!why) f.addError('why', 'Enter why it is important.');
+  }
   if (!f.ok || !title || !body || !why) throw validationError(f.errors);
 
   // An API token proves who the author is, so the petition is verified at once; moderation decides the rest.

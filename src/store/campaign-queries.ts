@@ -56,8 +56,17 @@ export async function createCampaign(db: Db, c: NewCampaign): Promise<Campaign> 
   return (await findCampaignBySlug(db, c.slug))!;
 }
 
-/** The campaign's public local petitions, most signed first (the leaderboard), with the total of their counts. */
-export async function campaignPetitions(db: Db, campaignId: number): Promise<{ petitions: Petition[]; total: number }> {
+/** A campaign's standing: its listed local petitions (the leaderboard) and the sums over all public ones. */
+export interface CampaignTally {
+  /** Listed local petitions, most signed first. */
+  petitions: Petition[];
+  /** Signatures of every publicly visible local petition. */
+  total: number;
+  /** Their goals added up: the campaign's progress is measured against it. */
+  goal: number;
+}
+
+export async function campaignPetitions(db: Db, campaignId: number): Promise<CampaignTally> {
   const rows = await selectPetitions(db)
     .where('p.campaign_id', '=', campaignId)
     .where('p.state', 'in', [...PUBLICLY_VISIBLE])
@@ -65,6 +74,10 @@ export async function campaignPetitions(db: Db, campaignId: number): Promise<{ p
     .orderBy('p.id')
     .execute();
   const all = rows.map(toPetition);
-  // Unlisted ones (waiting for review) count towards the total but are not shown in the list.
-  return { petitions: all.filter((p) => p.listed), total: all.reduce((n, p) => n + p.signatureCount, 0) };
+  // Unlisted ones (waiting for review) count towards the sums but are not shown in the list.
+  return {
+    petitions: all.filter((p) => p.listed),
+    total: all.reduce((n, p) => n + p.signatureCount, 0),
+    goal: all.reduce((n, p) => n + p.goal, 0),
+  };
 }

@@ -10,6 +10,7 @@ import type { UpdateMailChunk } from './organiser-queries.ts';
 import type { NewSigningAlert, SignatureCriteria, SigningAlert } from './fraud-queries.ts';
 import type { SignerRecord } from './signer-queries.ts';
 import type { Campaign, NewCampaign } from './records.ts';
+import type { CampaignTally } from './campaign-queries.ts';
 import type { PetitionSearch, SearchCursor, SearchHit } from './search-queries.ts';
 
 export interface PetitionListQuery {
@@ -102,8 +103,8 @@ export interface Store {
   findCampaignBySlug(slug: string): Promise<Campaign | undefined>;
   campaignSlugTaken(slug: string): Promise<boolean>;
   createCampaign(input: NewCampaign): Promise<Campaign>;
-  /** Public local petitions, most signed first, and the total of all public ones. */
-  campaignPetitions(campaignId: number): Promise<{ petitions: Petition[]; total: number }>;
+  /** Listed local petitions, most signed first, with the count and goal sums over all public ones. */
+  campaignPetitions(campaignId: number): Promise<CampaignTally>;
 
   // search
   searchPetitions(search: PetitionSearch): Promise<{ hits: SearchHit[]; next: SearchCursor | null }>;

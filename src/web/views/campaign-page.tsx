@@ -1,7 +1,7 @@
 import type { Campaign, Petition } from '../../store/records.ts';
 import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
 import { Layout } from './layout.tsx';
-import { ErrorSummary, TextField, Checkbox, emptyForm, type FormState } from './form-fields.tsx';
+import { Checkbox, ErrorSummary, TextField, emptyForm, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
 
 export interface NearestAnswer {
@@ -12,8 +12,11 @@ export interface NearestAnswer {
 const plural = (kind: Campaign['kind'], n: number) => (kind === 'pledge' ? (n === 1 ? 'pledge' : 'pledges') : n === 1 ? 'signature' : 'signatures');
 
 /** A campaign: its total, its local petitions ranked, a map of them, the one nearest you, and how to start another. */
-export function CampaignPage(props: { campaign: Campaign; petitions: Petition[]; total: number; nearForm: FormState; nearest?: NearestAnswer; mapTileUrl: string }) {
+export function CampaignPage(props: { campaign: Campaign; petitions: Petition[]; total: number; goal: number; nearForm: FormState; nearest?: NearestAnswer; mapTileUrl: string }) {
   const { campaign: c, petitions, total } = props;
+  // With no local petition yet, the campaign's own goal (the one each local petition starts with) stands in.
+  const goal = Math.max(1, props.goal || c.goal);
+  const startHref = `/campaigns/${c.slug}/start${props.nearest ? `?location=${encodeURIComponent(props.nearest.place)}` : ''}`;
   const mapped = petitions.filter((p) => p.location?.lat != null && p.location?.lon != null);
   const markers = mapped.map((p) => ({ lat: p.location!.lat, lon: p.location!.lon, label: `${p.target}: ${formatCount(p.signatureCount)}`, href: `/petitions/${p.slug}` }));
   const noun = c.kind === 'pledge' ? 'pledge' : 'petition';
@@ -53,6 +56,7 @@ export function CampaignPage(props: { campaign: Campaign; petitions: Petition[];
             <section class="map-section" aria-labelledby="map-heading">
               <h2 id="map-heading">Map</h2>
               <div id="map" class="map" hidden data-markers={JSON.stringify(markers)} data-tiles={props.mapTileUrl} />
+              <p class="map-fallback">On the map: {mapped.map((p) => p.location!.name).join(' · ')}.</p>
               <p class="credit">Map data © OpenStreetMap contributors. {GAZETTEER_CREDIT}.</p>
             </section>
           )}
@@ -65,6 +69,12 @@ export function CampaignPage(props: { campaign: Campaign; petitions: Petition[];
             <p class="count">
               <strong>{formatCount(total)}</strong> <span>{plural(c.kind, total)} in all</span>
             </p>
+            <div class="progress">
+              <progress max={goal} value={Math.min(total, goal)} aria-label="Progress to the goals of all local petitions">
+                {Math.min(100, Math.round((total / goal) * 100))}%
+              </progress>
+              <p class="goal">Goal: {formatCount(goal)}{props.goal > 0 ? ' (the local goals added up)' : ''}</p>
+            </div>
           </section>
           <section aria-labelledby="nearest-heading">
             <h2 id="nearest-heading">Find the one nearest you</h2>
@@ -88,7 +98,7 @@ export function CampaignPage(props: { campaign: Campaign; petitions: Petition[];
             )}
           </section>
           <p>
-            <a class="button" href={`/campaigns/${c.slug}/start`}>
+            <a class="button" href={startHref}>
               Start one where you are
             </a>
           </p>
@@ -122,3 +132,4 @@ export function CampaignStartPage({ campaign: c, form = emptyForm() }: { campaig
     </Layout>
   );
 }
+
