@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { openConfiguredStore, startServer } from './main.ts';
-import { createAdmin, createToken } from './services/accounts.ts';
+import { createAdmin, createModerator, createToken } from './services/accounts.ts';
 
 const USAGE = `Usage:
   undersign serve [--workers N]                 start the web server (migrations run first); N processes on PostgreSQL
   undersign migrate                             apply migrations and exit
   undersign create-admin --email E              create an administrator (password on standard input)
+  undersign create-moderator --email E          create a moderator: review queue and reports (password on standard input)
   undersign create-token --email E --name N     print a new API token for that user`;
 
 async function readStdin(): Promise<string> {
@@ -48,6 +49,18 @@ async function main(argv: string[]): Promise<number> {
       try {
         const user = await createAdmin(store, values.email, password, new Date());
         console.log(`Administrator ${user.email} is ready.`);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'create-moderator': {
+      if (!values.email) throw new Error('--email is required');
+      const password = await readStdin();
+      const store = await openConfiguredStore(config);
+      try {
+        const user = await createModerator(store, values.email, password, new Date());
+        console.log(`Moderator ${user.email} is ready: they sign in at ${config.baseUrl}/admin.`);
       } finally {
         await store.close();
       }

@@ -10,7 +10,10 @@ export type ErrorCode =
   | 'PETITION_CLOSED'
   | 'CONFLICT'
   | 'RATE_LIMITED'
-  | 'CROSS_SITE_POST';
+  | 'CROSS_SITE_POST'
+  // kill switches (services/site-settings.ts): answered 503 while an administrator has paused them
+  | 'SIGNING_PAUSED'
+  | 'STARTING_PAUSED';
 
 export class AppError extends Error {
   constructor(

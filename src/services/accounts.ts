@@ -6,13 +6,22 @@ import { normaliseEmail } from '../domain/email.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 /** argon2id with OWASP's minimum parameters (19 MiB, 2 passes). */
-const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export async function createAdmin(store: Store, rawEmail: string, password: string, now: Date): Promise<User> {
+  return createStaff(store, rawEmail, password, now, 'admin');
+}
+
+/** A moderator reviews petitions and handles reports; the audit log and site settings are for administrators. */
+export async function createModerator(store: Store, rawEmail: string, password: string, now: Date): Promise<User> {
+  return createStaff(store, rawEmail, password, now, 'moderator');
+}
+
+async function createStaff(store: Store, rawEmail: string, password: string, now: Date, role: 'admin' | 'moderator'): Promise<User> {
   const email = normaliseEmail(rawEmail);
   if (!validator.isEmail(email)) throw new Error('Enter a valid email address.');
   if (password.length < 12) throw new Error('The password must be at least 12 characters.');
-  return store.upsertUser({ email, role: 'admin', passwordHash: await hash(password, ARGON2), now });
+  return store.upsertUser({ email, role, passwordHash: await hash(password, ARGON2), now });
 }
 
 /** Returns the token once; only its hash is stored. */

@@ -17,6 +17,8 @@ import * as signers from './signer-queries.ts';
 import * as campaigns from './campaign-queries.ts';
 import { searchPetitions, type PetitionSearch } from './search-queries.ts';
 import { signaturePlaces } from './area-queries.ts';
+import * as moderation from './moderation-queries.ts';
+import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { LoginPurpose } from './schema.ts';
@@ -139,6 +141,20 @@ export class KyselyStore implements Store {
 
   // areas
   signaturePlaces = (petitionId: number) => signaturePlaces(this.db, petitionId);
+
+  // moderation
+  reviewQueue = (q: { limit: number; petitionId?: number }) => moderation.reviewQueue(this.db, q);
+  applyModerationDecision = (id: number, from: PetitionState, outcome: DecisionOutcome, at: Date) => moderation.applyModerationDecision(this.db, id, from, outcome, at);
+  recordModerationAction = (a: moderation.NewModerationAction) => moderation.recordModerationAction(this.db, a);
+  listModerationActions = (q: { limit: number; before: number | null; petitionId?: number; action?: ModerationActionKind }) => moderation.listModerationActions(this.db, q);
+  createReport = (r: moderation.NewReport) => moderation.createReport(this.db, r);
+  listReports = (petitionId: number) => moderation.listReports(this.db, petitionId);
+  resolveReports = (petitionId: number, resolution: 'actioned' | 'dismissed', userId: number, at: Date) => moderation.resolveReports(this.db, petitionId, resolution, userId, at);
+  readSiteSettings = () => moderation.readSiteSettings(this.db);
+  writeSiteSettings = (values: Record<string, string>, at: Date) => this.transaction((tx) => moderation.writeSiteSettings((tx as KyselyStore).db, values, at));
+  addSignInAttempts = (keys: string[], at: Date, forgetBefore: Date) => moderation.addSignInAttempts(this.db, keys, at, forgetBefore);
+  countSignInAttempts = (key: string, since: Date) => moderation.countSignInAttempts(this.db, key, since);
+  removeSignInAttempts = (ids: number[]) => moderation.removeSignInAttempts(this.db, ids);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

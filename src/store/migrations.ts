@@ -232,6 +232,46 @@ const m008_signer_trust: Migration = {
   },
 };
 
+// Moderation: review state on petitions, readers' reports, the audit log, site settings, staff sign-in attempts.
+const m007_moderation: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('petitions').addColumn('reviewed_at', 'text').execute();
+    await withId(db, db.schema.createTable('reports'))
+      .addColumn('petition_id', 'integer', (c) => c.notNull().references('petitions.id'))
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('details', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('resolved_at', 'text')
+      .addColumn('resolution', 'text')
+      .addColumn('resolved_by', 'integer', (c) => c.references('users.id'))
+      .execute();
+    await db.schema.createIndex('reports_open').on('reports').columns(['petition_id', 'resolved_at']).execute();
+    await withId(db, db.schema.createTable('moderation_actions'))
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+      .addColumn('petition_id', 'integer', (c) => c.references('petitions.id'))
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('moderation_actions_petition').on('moderation_actions').columns(['petition_id', 'action']).execute();
+    await db.schema
+      .createTable('site_settings')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await withId(db, db.schema.createTable('sign_in_attempts'))
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sign_in_attempts_key').on('sign_in_attempts').columns(['key', 'created_at']).execute();
+  },
+  async down(db: Kysely<any>) {
+    for (const table of ['sign_in_attempts', 'site_settings', 'moderation_actions', 'reports']) await db.schema.dropTable(table).execute();
+    await db.schema.alterTable('petitions').dropColumn('reviewed_at').execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
@@ -239,6 +279,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_delivery_index': m003_delivery_index,
   '004_search': m004_search,
   '005_campaigns': m005_campaigns,
+  '007_moderation': m007_moderation,
   '008_signer_trust': m008_signer_trust,
 };
 

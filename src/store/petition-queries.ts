@@ -12,7 +12,7 @@ const dateOrNull = (s: string | null): Date | null => (s === null ? null : new D
 const petitionColumns = [
   'p.id', 'p.slug', 'p.kind', 'p.title', 'p.target', 'p.body', 'p.why', 'p.category_id', 'p.campaign_id',
   'p.location_name', 'p.lat', 'p.lon', 'p.state', 'p.signature_count', 'p.goal', 'p.goal_fixed', 'p.created_by',
-  'p.created_at', 'p.opened_at', 'p.closes_at', 'p.verified_at', 'p.listed', 'p.closed_at',
+  'p.created_at', 'p.opened_at', 'p.closes_at', 'p.verified_at', 'p.listed', 'p.closed_at', 'p.reviewed_at',
 ] as const;
 
 export const selectPetitions = (db: Db) =>

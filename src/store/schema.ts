@@ -18,9 +18,14 @@ export interface Database {
   login_tokens: LoginTokenTable;
   app_secrets: AppSecretTable;
   signing_alerts: SigningAlertTable;
+  // moderation (007_moderation)
+  reports: ReportTable;
+  moderation_actions: ModerationActionTable;
+  site_settings: SiteSettingTable;
+  sign_in_attempts: SignInAttemptTable;
 }
 
-export type UserRole = 'admin' | 'organiser';
+export type UserRole = 'admin' | 'moderator' | 'organiser';
 
 export interface UserTable {
   id: Generated<number>;
@@ -86,6 +91,8 @@ export interface PetitionTable {
   /** 0 while a post-moderated petition waits for review: live by link, absent from lists. */
   listed: Generated<number>;
   closed_at: string | null;
+  /** When a moderator last decided about it; edits to its words after this put it back in the queue. */
+  reviewed_at: string | null;
 }
 
 /** Invalidated signatures (fraud, by a moderator) stay as evidence but never count. */
@@ -191,4 +198,40 @@ export interface SigningAlertTable {
   count: number;
   created_at: string;
   resolved_at: string | null;
+}
+
+/** A reader's report of a petition; open until a moderator acts on it or dismisses it. Nothing about the reader is kept. */
+export interface ReportTable {
+  id: Generated<number>;
+  petition_id: number;
+  reason: string;
+  details: string | null;
+  created_at: string;
+  resolved_at: string | null;
+  resolution: 'actioned' | 'dismissed' | null;
+  resolved_by: number | null;
+}
+
+/** The audit log: every moderation decision and settings change, who made it and why. Never updated. */
+export interface ModerationActionTable {
+  id: Generated<number>;
+  user_id: number;
+  petition_id: number | null;
+  action: string;
+  reason: string | null;
+  created_at: string;
+}
+
+/** Kill switches and the banner (domain/site-settings.ts), as key/value rows. */
+export interface SiteSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** Staff sign-in attempts in the last minutes, by email and by keyed hash of the client address. */
+export interface SignInAttemptTable {
+  id: Generated<number>;
+  key: string;
+  created_at: string;
 }

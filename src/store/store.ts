@@ -12,6 +12,8 @@ import type { SignerRecord } from './signer-queries.ts';
 import type { Campaign, NewCampaign } from './records.ts';
 import type { CampaignTally } from './campaign-queries.ts';
 import type { PetitionSearch, SearchCursor, SearchHit } from './search-queries.ts';
+import type { ModerationAction, NewModerationAction, NewReport, Report, ReviewItem } from './moderation-queries.ts';
+import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 
 export interface PetitionListQuery {
   limit: number;
@@ -111,4 +113,22 @@ export interface Store {
 
   // areas
   signaturePlaces(petitionId: number): Promise<Array<{ postcode: string | null; country: string | null; count: number }>>;
+
+  // moderation: the review queue, decisions, reports, the audit log, site settings, staff sign-in attempts
+  /** Petitions waiting for a moderator, oldest first (or one petition's entry, if it is waiting). */
+  reviewQueue(q: { limit: number; petitionId?: number }): Promise<ReviewItem[]>;
+  /** Applies a decision only if the petition is still in `from`; false when it was not. */
+  applyModerationDecision(id: number, from: PetitionState, outcome: DecisionOutcome, at: Date): Promise<boolean>;
+  recordModerationAction(action: NewModerationAction): Promise<void>;
+  listModerationActions(q: { limit: number; before: number | null; petitionId?: number; action?: ModerationActionKind }): Promise<ModerationAction[]>;
+  createReport(report: NewReport): Promise<void>;
+  listReports(petitionId: number): Promise<Report[]>;
+  /** Closes a petition's open reports; returns how many. */
+  resolveReports(petitionId: number, resolution: 'actioned' | 'dismissed', userId: number, at: Date): Promise<number>;
+  readSiteSettings(): Promise<Record<string, string>>;
+  writeSiteSettings(values: Record<string, string>, at: Date): Promise<void>;
+  /** Records one attempt under each key, forgetting attempts older than `forgetBefore`; returns their ids. */
+  addSignInAttempts(keys: string[], at: Date, forgetBefore: Date): Promise<number[]>;
+  countSignInAttempts(key: string, since: Date): Promise<number>;
+  removeSignInAttempts(ids: number[]): Promise<void>;
 }

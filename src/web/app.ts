@@ -28,6 +28,10 @@ import { trustApiRoutes } from './routes/trust-api.ts';
 import { apiDocsRoutes } from './routes/api-docs.tsx';
 import { campaignsApiRoutes } from './routes/campaigns-api.ts';
 import { campaignRoutes } from './routes/campaigns.tsx';
+import { SiteSettingsCache } from '../services/site-settings.ts';
+import { installSiteControls } from './site-controls.ts';
+import { adminRoutes } from './routes/admin.tsx';
+import { reportRoutes } from './routes/reports.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -36,6 +40,8 @@ export interface AppDeps {
   reads?: PublicReads;
   /** Called when a request queued mail, so delivery need not wait for the next tick. */
   onMailQueued?: () => void;
+  /** Kill switches and banner, cached a few seconds; built by buildApp when not given. */
+  siteSettings?: SiteSettingsCache;
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -93,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(new AppError('NOT_FOUND', 'There is nothing at this address.'), request, reply));
   app.addHook('onRequest', rejectCrossSiteForms(config.baseUrl));
+  deps.siteSettings ??= new SiteSettingsCache(deps.services.store);
+  installSiteControls(app, deps.siteSettings);
 
   deps.reads ??= new PublicReads(deps.services);
   const reads = deps.reads;
@@ -134,6 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(campaignsApiRoutes(deps), { prefix: '/api/v1' });
   await app.register(campaignRoutes(deps));
   await app.register(apiDocsRoutes(deps));
+  await app.register(adminRoutes(deps));
+  await app.register(reportRoutes(deps));
   if (!config.smtpUrl && config.nodeEnv !== 'production') await app.register(devRoutes(deps));
   return app;
 }

@@ -16,6 +16,8 @@ export const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   CROSS_SITE_POST: 403,
+  SIGNING_PAUSED: 503,
+  STARTING_PAUSED: 503,
 };
 
 /** Fastify's own errors, translated into ours so every answer has the same shape. */
@@ -53,7 +55,7 @@ export function sendError(error: AppError, request: FastifyRequest, reply: Fasti
 }
 
 const titleFor = (status: number): string =>
-  ({ 400: 'Bad request', 403: 'Not allowed', 404: 'Page not found', 409: 'Closed', 413: 'Too large', 415: 'Unsupported', 422: 'Check your answers', 429: 'Too many requests' })[status] ??
+  ({ 400: 'Bad request', 403: 'Not allowed', 404: 'Page not found', 409: 'Closed', 413: 'Too large', 415: 'Unsupported', 422: 'Check your answers', 429: 'Too many requests', 503: 'Paused for now' })[status] ??
   'Something went wrong';
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

@@ -18,6 +18,8 @@ import { areaTotals } from '../../domain/areas.ts';
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
 import { signRateLimit } from './rate-limits.ts';
+import { fillBannerSlot } from '../site-banner.tsx';
+import { answerRemovedPetition } from '../removed-petition.tsx';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 /** Readers' pages: a CDN may keep them a few seconds; browsers always revalidate. */
@@ -29,7 +31,9 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   async function renderPetition(petition: Petition, form: SignFormState): Promise<string> {
     const updates = await services.store.listUpdates(petition.id);
     const areas = areaTotals(await services.store.signaturePlaces(petition.id));
-    return renderPage(
+    const site = await deps.siteSettings!.current();
+    // The banner goes in before caching, so the page's ETag changes with it.
+    return fillBannerSlot(renderPage(
       <PetitionPage
         petition={petition}
         updates={updates}
@@ -38,8 +42,9 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
         url={petitionUrl(services, petition.slug)}
         mapTileUrl={config.mapTileUrl}
         areas={areas}
+        signingPaused={site.signingPaused}
       />,
-    );
+    ), site.banner);
   }
 
   /** The sign form back with its errors: never cached, it holds what this visitor typed. */
@@ -78,7 +83,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug', async (request, reply) => {
     const page = await deps.reads!.page(request.params.slug, (petition) => renderPetition(petition, { values: {}, errors: {} }));
-    if (!page) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!page) return answerRemovedPetition(services.store, request.params.slug, reply);
     reply.header('cache-control', CACHEABLE).header('etag', page.etag);
     if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
     return html(reply, page.html);

@@ -5,3 +5,5 @@
  */
 export const signRateLimit = { rateLimit: { max: 120, timeWindow: '1 minute' } };
 export const writeRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+/** Reports from readers: enough for someone who finds several bad petitions, not for flooding the queue. */
+export const reportRateLimit = { rateLimit: { max: 10, timeWindow: '1 hour' } };

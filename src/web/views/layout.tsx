@@ -1,5 +1,6 @@
 import { assetUrl } from '../asset-urls.ts';
 import type { ComponentChildren } from 'preact';
+import { SiteBannerSlot } from '../site-banner.tsx';
 
 export interface PageMeta {
   title: string;
@@ -70,6 +71,8 @@ export function Layout({ meta, children }: { meta: PageMeta; children: Component
             </nav>
           </div>
         </header>
+        {/* The site-wide banner, filled in as the page is sent (site-controls.ts). */}
+        <SiteBannerSlot />
         <main id="main" class="wrap" tabIndex={-1}>
           {children}
         </main>

@@ -16,6 +16,8 @@ export interface PetitionPageProps {
   /** Signers by area, under the privacy floor merged (domain/areas.ts). */
   areas?: { areas: Array<{ area: string; count: number }>; other: number };
   mapTileUrl: string;
+  /** An administrator paused signing site-wide: the form gives way to a notice. */
+  signingPaused?: boolean;
 }
 
 /** Paragraphs from plain text: blank lines separate them. */
@@ -27,7 +29,7 @@ const Paragraphs = ({ text }: { text: string }) => (
   </>
 );
 
-export function PetitionPage({ petition: p, updates, signable, form, url, mapTileUrl, areas }: PetitionPageProps) {
+export function PetitionPage({ petition: p, updates, signable, form, url, mapTileUrl, areas, signingPaused }: PetitionPageProps) {
   const hasMap = p.location?.lat != null && p.location?.lon != null;
   const percent = Math.min(100, Math.round((p.signatureCount / Math.max(1, p.goal)) * 100));
   return (
@@ -85,6 +87,9 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
               )}
             </dl>
             <ShareLinks url={url} title={p.title} embed />
+            <p class="report-link">
+              <a href={`/petitions/${p.slug}/report`}>Report this {p.kind}</a>
+            </p>
             {/* A poster asks people to sign: pointless once signing has stopped. */}
             {signable && (
               <p class="qr-link">
@@ -187,7 +192,11 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                 </p>
               </div>
             )}
-            {signable ? (
+            {signable && signingPaused ? (
+              <p class="closed-notice paused-notice">
+                Signing is paused on the whole site for the moment. Please come back later to {p.kind === 'pledge' ? 'pledge' : 'sign'}.
+              </p>
+            ) : signable ? (
               <SignForm petition={p} state={form} />
             ) : (
               <p class="closed-notice">

@@ -1,0 +1,46 @@
+import { transition, type PetitionState } from './petition.ts';
+import { err, ok, type Result } from './result.ts';
+
+/** What a moderator decides about a petition on its review page. */
+export const MODERATION_DECISIONS = ['approve', 'hide', 'reject'] as const;
+export type ModerationDecision = (typeof MODERATION_DECISIONS)[number];
+
+/** Everything written to the audit log: the decisions, dismissing reports, and changes to site settings. */
+export type ModerationActionKind = ModerationDecision | 'dismiss-reports' | 'settings';
+
+export interface ReviewedPetition {
+  state: PetitionState;
+  listed: boolean;
+  /** The organiser confirmed their email: an unconfirmed petition cannot be approved. */
+  verified: boolean;
+}
+
+export interface DecisionOutcome {
+  state: PetitionState;
+  listed: boolean;
+}
+
+/** Hiding and rejecting are explained: the reason goes to the organiser (and, for hiding, on the page). */
+export const NEEDS_REASON: ReadonlySet<ModerationDecision> = new Set(['hide', 'reject']);
+
+const PUBLISHED: ReadonlySet<PetitionState> = new Set(['open', 'closed', 'won']);
+
+/**
+ * What a decision does. Approve opens a waiting petition (pre-moderation) or lists a live one
+ * (post-moderation, or after an edit); hide takes down one that has been public; reject refuses
+ * one that never was. Anything else is refused, so a stale review page cannot undo a later decision.
+ */
+export function decide(p: ReviewedPetition, decision: ModerationDecision): Result<DecisionOutcome, 'NOT_ALLOWED'> {
+  switch (decision) {
+    case 'approve':
+      if (p.state === 'pending') return p.verified && transition('pending', 'open').ok ? ok({ state: 'open', listed: true }) : err('NOT_ALLOWED');
+      return PUBLISHED.has(p.state) ? ok({ state: p.state, listed: true }) : err('NOT_ALLOWED');
+    case 'hide':
+      return PUBLISHED.has(p.state) && transition(p.state, 'hidden').ok ? ok({ state: 'hidden', listed: p.listed }) : err('NOT_ALLOWED');
+    case 'reject':
+      return p.state === 'pending' && transition('pending', 'rejected').ok ? ok({ state: 'rejected', listed: false }) : err('NOT_ALLOWED');
+  }
+}
+
+/** The decisions a petition can take now: the review page offers exactly these. */
+export const availableDecisions = (p: ReviewedPetition): ModerationDecision[] => MODERATION_DECISIONS.filter((d) => decide(p, d).ok);

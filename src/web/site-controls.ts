@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../domain/errors.ts';
+import type { SiteSettings } from '../domain/site-settings.ts';
+import type { SiteSettingsCache } from '../services/site-settings.ts';
+import { sendError } from './errors.tsx';
+import { BANNER_SLOT, fillBannerSlot } from './site-banner.tsx';
+
+type Switch = 'signing' | 'starting';
+
+/**
+ * Every way in to signing or to starting something new, by method and route. Checked at the door
+ * (onRequest, before any body is read), so a paused site spends nothing on a flood it was paused for.
+ */
+const GUARDED: Record<string, Switch> = {
+  'POST /petitions/:slug/signatures': 'signing',
+  'POST /api/v1/petitions/:slug/signatures': 'signing',
+  'GET /petitions/new': 'starting',
+  'POST /petitions/new': 'starting',
+  'POST /api/v1/petitions': 'starting',
+  'GET /campaigns/:slug/start': 'starting',
+  'POST /campaigns/:slug/start': 'starting',
+  'GET /campaigns/new': 'starting',
+  'POST /campaigns/new': 'starting',
+  'POST /api/v1/campaigns': 'starting',
+};
+
+const PAUSED: Record<Switch, { on: (s: SiteSettings) => boolean; error: () => AppError }> = {
+  signing: {
+    on: (s) => s.signingPaused,
+    error: () => new AppError('SIGNING_PAUSED', 'Signing is paused for the moment. Nothing was recorded: please come back and sign later.'),
+  },
+  starting: {
+    on: (s) => s.startingPaused,
+    error: () => new AppError('STARTING_PAUSED', 'Starting new petitions is paused for the moment. Please come back later.'),
+  },
+};
+
+/**
+ * Installs the kill switches and the banner on every route of the app (call before registering
+ * routes). Callback-style hooks: most requests pass straight through without a promise.
+ */
+export function installSiteControls(app: FastifyInstance, settings: SiteSettingsCache): void {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const guarded = GUARDED[`${method} ${request.routeOptions.url ?? ''}`];
+    if (!guarded) return done();
+    settings.current().then((now) => {
+      if (!PAUSED[guarded].on(now)) return done();
+      // Answered here, so `done` is not called: the request goes no further.
+      reply.header('retry-after', '600').header('cache-control', 'no-store');
+      sendError(PAUSED[guarded].error(), request, reply);
+    }, done);
+  });
+
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const html = typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html') && payload.includes(BANNER_SLOT);
+    if (!html) return done(null, payload);
+    settings.current().then((now) => done(null, fillBannerSlot(payload as string, now.banner)), done);
+  });
+}

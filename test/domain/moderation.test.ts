@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { availableDecisions, decide } from '../../src/domain/moderation.ts';
+import { isAdministrator, isStaffRole, overSignInLimit, SIGN_IN_LIMIT } from '../../src/domain/staff.ts';
+import { DEFAULT_SITE_SETTINGS, describeSettingsChange, settingsFromRows, settingsToRows } from '../../src/domain/site-settings.ts';
+import { reportReasonLabel, REPORT_REASON_VALUES } from '../../src/domain/reports.ts';
+
+const waiting = { state: 'pending', listed: false, verified: true } as const;
+const unlisted = { state: 'open', listed: false, verified: true } as const;
+
+test('approving opens and lists a waiting petition, and lists a live one where it stands', () => {
+  assert.deepEqual(decide(waiting, 'approve'), { ok: true, value: { state: 'open', listed: true } });
+  assert.deepEqual(decide(unlisted, 'approve'), { ok: true, value: { state: 'open', listed: true } });
+  assert.deepEqual(decide({ state: 'closed', listed: false, verified: true }, 'approve'), { ok: true, value: { state: 'closed', listed: true } });
+  assert.deepEqual(decide({ ...waiting, verified: false }, 'approve'), { ok: false, error: 'NOT_ALLOWED' }, 'the organiser has not confirmed it');
+  for (const state of ['hidden', 'rejected'] as const) assert.equal(decide({ state, listed: false, verified: true }, 'approve').ok, false);
+});
+
+test('only a petition that has been public can be hidden; only a waiting one rejected', () => {
+  assert.deepEqual(decide({ state: 'won', listed: true, verified: true }, 'hide'), { ok: true, value: { state: 'hidden', listed: true } });
+  assert.equal(decide(waiting, 'hide').ok, false);
+  assert.equal(decide({ state: 'hidden', listed: true, verified: true }, 'hide').ok, false);
+  assert.deepEqual(decide(waiting, 'reject'), { ok: true, value: { state: 'rejected', listed: false } });
+  assert.equal(decide(unlisted, 'reject').ok, false);
+});
+
+test('the review page offers exactly the decisions a petition can take', () => {
+  assert.deepEqual(availableDecisions(waiting), ['approve', 'reject']);
+  assert.deepEqual(availableDecisions(unlisted), ['approve', 'hide']);
+  assert.deepEqual(availableDecisions({ state: 'rejected', listed: false, verified: true }), []);
+});
+
+test('staff are administrators and moderators; only administrators administer', () => {
+  assert.deepEqual(['admin', 'moderator', 'organiser'].map(isStaffRole), [true, true, false]);
+  assert.deepEqual(['admin', 'moderator', 'organiser'].map(isAdministrator), [true, false, false]);
+});
+
+test('sign-in attempts: the limit is reached, then the next one is refused', () => {
+  assert.equal(overSignInLimit(SIGN_IN_LIMIT.attempts), false);
+  assert.equal(overSignInLimit(SIGN_IN_LIMIT.attempts + 1), true);
+});
+
+test('site settings survive their key/value rows, and missing rows mean the defaults', () => {
+  assert.deepEqual(settingsFromRows({}), DEFAULT_SITE_SETTINGS);
+  const s = { signingPaused: true, startingPaused: false, banner: 'Back at six' };
+  assert.deepEqual(settingsFromRows(settingsToRows(s)), s);
+  assert.deepEqual(settingsFromRows(settingsToRows(DEFAULT_SITE_SETTINGS)), DEFAULT_SITE_SETTINGS);
+});
+
+test('a settings change reads as a sentence in the audit log', () => {
+  assert.equal(describeSettingsChange(DEFAULT_SITE_SETTINGS, { signingPaused: true, startingPaused: true, banner: 'Hi' }), 'signing paused; starting petitions paused; banner: Hi');
+  assert.equal(describeSettingsChange({ signingPaused: true, startingPaused: false, banner: 'Hi' }, DEFAULT_SITE_SETTINGS), 'signing resumed; banner removed');
+  assert.equal(describeSettingsChange(DEFAULT_SITE_SETTINGS, DEFAULT_SITE_SETTINGS), 'no change');
+});
+
+test('report reasons have labels; an unknown value is shown as it is', () => {
+  assert.ok(REPORT_REASON_VALUES.includes('spam'));
+  assert.equal(reportReasonLabel('personal-data'), 'Shares someone’s personal information');
+  assert.equal(reportReasonLabel('legacy'), 'legacy');
+});
