@@ -112,7 +112,8 @@ export interface Store {
   searchPetitions(search: PetitionSearch): Promise<{ hits: SearchHit[]; next: SearchCursor | null }>;
 
   // areas
-  signaturePlaces(petitionId: number): Promise<Array<{ postcode: string | null; country: string | null; count: number }>>;
+  /** A petition's counted signatures grouped by postcode district (UK shape) and country as typed. */
+  signaturePlaces(petitionId: number): Promise<import('./area-queries.ts').SignaturePlace[]>;
 
   // moderation: the review queue, decisions, reports, the audit log, site settings, staff sign-in attempts
   /** Petitions waiting for a moderator, oldest first (or one petition's entry, if it is waiting). */

@@ -29,6 +29,7 @@ import { apiDocsRoutes } from './routes/api-docs.tsx';
 import { campaignsApiRoutes } from './routes/campaigns-api.ts';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { SiteSettingsCache } from '../services/site-settings.ts';
+import { SignerAreasCache } from '../services/signer-areas.ts';
 import { installSiteControls } from './site-controls.ts';
 import { adminRoutes } from './routes/admin.tsx';
 import { reportRoutes } from './routes/reports.tsx';
@@ -42,6 +43,8 @@ export interface AppDeps {
   onMailQueued?: () => void;
   /** Kill switches and banner, cached a few seconds; built by buildApp when not given. */
   siteSettings?: SiteSettingsCache;
+  /** Signers by area, counted at most once a minute; built by buildApp when not given. */
+  signerAreas?: SignerAreasCache;
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -103,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installSiteControls(app, deps.siteSettings);
 
   deps.reads ??= new PublicReads(deps.services);
+  deps.signerAreas ??= new SignerAreasCache(deps.services.store);
   const reads = deps.reads;
   // Signing moves counts, which commits report to the cache; any other write may change what a
   // petition page shows (an edit, an update, a moderator's decision): forget the cached reads.

@@ -1,79 +1,109 @@
-import type { ServerResponse } from 'node:http';
-
 /** At most one event per petition per this long: a viral petition commits many times a second. */
 const COALESCE_MS = 1000;
 const HEARTBEAT_MS = 25_000;
+/** A viewer whose connection has taken no data for this much is dropped (its browser reconnects). */
+const MAX_BUFFERED_BYTES = 64 * 1024;
+
+/** What the hub needs of an open response: a ServerResponse, or a fake in tests. */
+export interface Viewer {
+  write(chunk: string): unknown;
+  end(): unknown;
+  destroy(): unknown;
+  readonly writableLength: number;
+}
 
 interface Channel {
+  petitionId: number;
   slug: string;
-  viewers: Set<ServerResponse>;
-  last: number | null;
+  viewers: Set<Viewer>;
+  /** The count the viewers last heard. */
+  last: number;
+  /** A newer count waiting for the coalescing window to end. */
   pending: number | null;
   timer: NodeJS.Timeout | null;
 }
 
 /**
- * Server-Sent Events of signature counts. A commit costs one message per petition (coalesced to one a
- * second), written to each viewer's open response; nothing per viewer is computed. `publish` is also
- * what a Redis subscriber calls with other processes' commits.
+ * Server-Sent Events of signature counts, one channel per watched petition. A commit costs one
+ * message per petition (at most one a second), written to each viewer's open response; nothing per
+ * viewer is computed. `publish` is the one way in: the batcher's commits in this process, and
+ * the commits of other processes heard through Redis (web/count-announcer.ts).
  */
 export class LiveCounts {
   private readonly channels = new Map<number, Channel>();
   private readonly heartbeat: NodeJS.Timeout;
   private viewers = 0;
 
-  constructor(readonly maxViewers = 10_000) {
+  /** `maxViewers`: open streams one process keeps; beyond it the route answers 503 and pages poll. */
+  constructor(public maxViewers = 10_000) {
     // A comment line now and then keeps proxies from closing an idle stream.
     this.heartbeat = setInterval(() => {
-      for (const channel of this.channels.values()) for (const viewer of channel.viewers) viewer.write(': keep-alive\n\n');
-    }, HEARTBEAT_MS).unref();
+      for (const channel of this.channels.values()) for (const viewer of channel.viewers) this.send(channel, viewer, ': keep-alive\n\n');
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref?.();
   }
 
   get viewerCount(): number {
     return this.viewers;
   }
 
+  /** Viewers of one petition (tests, metrics). */
+  viewersOf(petitionId: number): number {
+    return this.channels.get(petitionId)?.viewers.size ?? 0;
+  }
+
   full(): boolean {
     return this.viewers >= this.maxViewers;
   }
 
-  /** Adds a viewer; the returned function removes it (on disconnect). */
-  watch(petitionId: number, slug: string, viewer: ServerResponse, count: number): () => void {
+  /** Adds a viewer and sends it `count`; the returned function removes it (on disconnect). */
+  watch(petitionId: number, slug: string, viewer: Viewer, count: number): () => void {
     let channel = this.channels.get(petitionId);
-    if (!channel) this.channels.set(petitionId, (channel = { slug, viewers: new Set(), last: count, pending: null, timer: null }));
+    if (!channel) this.channels.set(petitionId, (channel = { petitionId, slug, viewers: new Set(), last: count, pending: null, timer: null }));
     channel.viewers.add(viewer);
     this.viewers++;
-    viewer.write(event(slug, count));
-    return () => {
-      if (!channel.viewers.delete(viewer)) return;
-      this.viewers--;
-      if (channel.viewers.size === 0) {
-        if (channel.timer) clearTimeout(channel.timer);
-        this.channels.delete(petitionId);
-      }
-    };
+    this.send(channel, viewer, event(slug, count));
+    return () => this.remove(petitionId, viewer);
   }
 
-  /** A petition's new count: sent at once, or with the next tick if one was sent within the last second. */
+  /** A petition's new count: sent at once, or at the end of the window if one went out within it. */
   publish(petitionId: number, count: number): void {
     const channel = this.channels.get(petitionId);
-    if (!channel || count === channel.last) return;
+    if (!channel) return;
     channel.pending = count;
-    if (channel.timer) return;
-    this.flush(channel);
+    if (!channel.timer) this.flush(channel);
+  }
+
+  /** Sends the pending count, then holds the channel for one window; a count arriving meanwhile waits. */
+  private flush(channel: Channel): void {
+    const count = channel.pending;
+    channel.pending = null;
+    if (count === null || count === channel.last) return;
+    channel.last = count;
+    const message = event(channel.slug, count);
+    for (const viewer of channel.viewers) this.send(channel, viewer, message);
     channel.timer = setTimeout(() => {
       channel.timer = null;
-      if (channel.pending !== null) this.flush(channel);
+      if (this.channels.get(channel.petitionId) === channel) this.flush(channel);
     }, COALESCE_MS);
   }
 
-  private flush(channel: Channel): void {
-    const count = channel.pending!;
-    channel.pending = null;
-    if (count === channel.last) return;
-    channel.last = count;
-    const message = event(channel.slug, count);
-    for (const viewer of channel.viewers) viewer.write(message);
+  private send(channel: Channel, viewer: Viewer, message: string): void {
+    if (viewer.writableLength > MAX_BUFFERED_BYTES) {
+      viewer.destroy(); // end() would wait for the stalled connection to take what is buffered
+      this.remove(channel.petitionId, viewer);
+      return;
+    }
+    viewer.write(message);
+  }
+
+  private remove(petitionId: number, viewer: Viewer): void {
+    const channel = this.channels.get(petitionId);
+    if (!channel?.viewers.delete(viewer)) return;
+    this.viewers--;
+    if (channel.viewers.size > 0) return;
+    if (channel.timer) clearTimeout(channel.timer);
+    this.channels.delete(petitionId);
   }
 
   close(): void {
@@ -83,6 +113,7 @@ export class LiveCounts {
       for (const viewer of channel.viewers) viewer.end();
     }
     this.channels.clear();
+    this.viewers = 0;
   }
 }
 

@@ -157,10 +157,30 @@ const paths: Record<string, Record<string, object>> = {
   '/petitions/{slug}/areas': {
     get: {
       summary: 'Where signers are: counted signatures by UK postcode district or country',
-      description: 'Areas with fewer signers than `floor` (5) are merged into `other`, with signatures that name no area.',
+      description:
+        'A UK postcode gives its district (`area` "CB2", `kind` "district"); otherwise a country we can read gives its ISO 3166-1 alpha-2 code (`area` "FR", `name` "France", `kind` "country"). Areas with fewer signers than `floor` (5) are merged into `other`, with signatures that name no area. No coordinates: there is no offline table of district or country centres. Cached up to a minute.',
       parameters: [slugParam],
       responses: {
-        200: json({ type: 'object', required: ['slug', 'floor', 'areas', 'other'], properties: { slug: { type: 'string' }, floor: { type: 'integer' }, areas: { type: 'array', items: { type: 'object', required: ['area', 'count'], properties: { area: { type: 'string' }, count: { type: 'integer' } } } }, other: { type: 'integer' } } }, 'Totals, largest first.'),
+        200: json(
+          {
+            type: 'object',
+            required: ['slug', 'floor', 'areas', 'other'],
+            properties: {
+              slug: { type: 'string' },
+              floor: { type: 'integer' },
+              areas: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['area', 'name', 'kind', 'count'],
+                  properties: { area: { type: 'string' }, name: { type: 'string' }, kind: { enum: ['district', 'country'] }, count: { type: 'integer' } },
+                },
+              },
+              other: { type: 'integer' },
+            },
+          },
+          'Totals, largest first.',
+        ),
         404: error('No public petition here.'),
       },
     },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { launchBrowser } from '../support/browser.ts';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import type { LiveCounts } from '../../src/web/live-counts.ts';
 
 describe('the count moves on an open page (Chromium)', () => {
   let db: TestDatabase;
@@ -34,5 +35,24 @@ describe('the count moves on an open page (Chromium)', () => {
     await page.waitForFunction(() => document.querySelector('[data-live-count]')?.textContent === '3', undefined, { timeout: 5000 });
     assert.equal(await page.locator('.count-box progress').evaluate((p: HTMLProgressElement) => p.value), 3);
     assert.equal(loads, 0, 'no reload');
+  });
+
+  test('when the server has no room for another stream (503), the page polls the count instead', { timeout: 60_000 }, async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Full house', goal: 10 });
+    const hub = (server.app as unknown as { liveCounts: LiveCounts }).liveCounts;
+    const cap = hub.maxViewers;
+    hub.maxViewers = 0;
+    try {
+      const { page } = await chromium.sandbox();
+      const refused = page.waitForResponse((r) => r.url().endsWith(`/petitions/${slug}/live`));
+      await page.goto(`${server.address}/petitions/${slug}`);
+      assert.equal((await refused).status(), 503);
+      await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Neighbour', email: 'poll@example.org' });
+      // The script polls every 10 seconds.
+      await page.waitForFunction(() => document.querySelector('[data-live-count]')?.textContent === '1', undefined, { timeout: 25_000 });
+      assert.ok(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/count'))));
+    } finally {
+      hub.maxViewers = cap;
+    }
   });
 });

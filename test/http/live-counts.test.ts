@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { startSmtpSink, confirmationLink } from '../support/smtp.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import type { LiveCounts } from '../../src/web/live-counts.ts';
 
@@ -12,6 +13,7 @@ async function openStream(server: TestServer, slug: string) {
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
   assert.equal(res.headers.get('cache-control'), 'no-store');
+  assert.equal(res.headers.get('x-accel-buffering'), 'no');
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -83,6 +85,50 @@ describe('live counts over Server-Sent Events', () => {
 
   test('an unknown petition is 404', async () => {
     assert.equal((await server.request('/petitions/no-such/live')).status, 404);
+  });
+
+  test('beyond the cap on open streams the answer is 503 with Retry-After, and a freed place is taken again', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Crowded' });
+    const hub = live(server);
+    const cap = hub.maxViewers;
+    hub.maxViewers = 1;
+    try {
+      const first = await openStream(server, slug);
+      assert.equal(await first.next(), 0);
+      const refused = await server.request(`/petitions/${slug}/live`);
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers.get('retry-after'), '30');
+      assert.equal((await refused.json()).error.code, 'UNAVAILABLE');
+      first.close();
+      await until(() => hub.viewerCount === 0);
+      const again = await openStream(server, slug);
+      assert.equal(await again.next(), 0);
+      again.close();
+    } finally {
+      hub.maxViewers = cap;
+    }
+  });
+});
+
+describe('live counts when signatures are confirmed by email', () => {
+  test('following the link moves the count on open streams (confirmations commit through the batcher too)', async () => {
+    const db = sqliteDatabase();
+    const smtp = await startSmtpSink();
+    const server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url });
+    try {
+      const { slug } = await createPetitionViaApi(server, { title: 'Confirm me' });
+      const viewer = await openStream(server, slug);
+      assert.equal(await viewer.next(), 0);
+      assert.equal((await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'D', email: 'd@example.org' })).status, 202);
+      const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('d@example.org'));
+      assert.equal((await fetch(confirmationLink(mail))).status, 200);
+      assert.equal(await viewer.next(), 1);
+      viewer.close();
+    } finally {
+      await server.close();
+      await smtp.close();
+      await db.drop();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Keeps the count (and the progress bar) current without a reload: Server-Sent Events from
 // /petitions/:slug/live, falling back to polling the cacheable count endpoint every 10 seconds.
-// The count sits in an aria-live="polite" region, so screen readers hear changes without interruption.
+// The count sits in an aria-live="polite" region, so screen readers hear changes without interruption;
+// the server sends at most one change a second.
 (function () {
   var el = document.querySelector('[data-live-count]');
   if (!el || !window.fetch) return;
@@ -10,6 +11,7 @@
   var polling = null;
 
   function show(count) {
+    if (!isFinite(count)) return;
     var text = format ? format.format(count) : String(count);
     if (el.textContent !== text) el.textContent = text;
     if (bar) bar.value = Math.min(count, Number(bar.max));
@@ -34,7 +36,11 @@
     try { show(Number(JSON.parse(e.data).signatureCount)); } catch (err) {}
   });
   source.onerror = function () {
-    // EventSource reconnects by itself; after repeated failures (a proxy that buffers, a full server) poll instead.
-    if (++failures >= 3) { source.close(); poll(); }
+    // A refused stream (503 when the server is full, a proxy's error page) is CLOSED for good: poll at
+    // once. A dropped one reconnects by itself; after repeated drops (a buffering proxy) poll instead.
+    if (source.readyState === EventSource.CLOSED || ++failures >= 3) {
+      source.close();
+      poll();
+    }
   };
 })();

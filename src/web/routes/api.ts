@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
 import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
-import { AREA_PRIVACY_FLOOR, areaTotals } from '../../domain/areas.ts';
+import { AREA_PRIVACY_FLOOR } from '../../domain/areas.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { createPetition } from '../../services/create-petition.ts';
 import { postUpdate } from '../../services/post-update.ts';
@@ -55,7 +55,7 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.get('/petitions/:slug/areas', async (request: SlugRequest, reply) => {
     const petition = await visiblePetition(request.params.slug);
     reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
-    return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...areaTotals(await store.signaturePlaces(petition.id)) };
+    return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...(await deps.signerAreas!.of(petition.id)) };
   });
 
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {

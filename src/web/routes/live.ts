@@ -4,17 +4,28 @@ import { AppError } from '../../domain/errors.ts';
 import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import type { LiveCounts } from '../live-counts.ts';
 
-/** `GET /petitions/:slug/live`: the count as Server-Sent Events (the page's script falls back to polling). */
+/**
+ * `GET /petitions/:slug/live`: the count as Server-Sent Events, beside the page it serves (same origin,
+ * so the page's `connect-src 'self'` allows it) rather than under /api/v1: it is a stream for the page's
+ * script, not a JSON resource; API clients poll `/api/v1/petitions/:slug/count`. Decision 0016.
+ */
 export const liveRoutes = (deps: AppDeps, live: LiveCounts) => async (app: FastifyInstance) => {
-  app.get<{ Params: { slug: string } }>('/petitions/:slug/live', async (request, reply) => {
+  // No HEAD twin: a hijacked HEAD would hold its connection open with nothing to say.
+  app.get<{ Params: { slug: string } }>('/petitions/:slug/live', { exposeHeadRoute: false }, async (request, reply) => {
     const petition = await deps.services.store.findPetitionBySlug(request.params.slug);
     if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    if (live.full()) return reply.code(503).header('retry-after', '30').send({ error: { code: 'UNAVAILABLE', message: 'Too many live viewers here: the page polls instead.' } });
+    if (live.full()) {
+      reply.code(503).header('retry-after', '30').header('cache-control', 'no-store');
+      return { error: { code: 'UNAVAILABLE', message: 'Too many live viewers here: the page polls instead.' } };
+    }
+    // From here the response is ours, not Fastify's: it stays open until the viewer leaves.
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
     res.write('retry: 5000\n\n');
     const stop = live.watch(petition.id, petition.slug, res, petition.signatureCount);
-    request.raw.on('close', stop);
+    // The response's close fires when the connection ends, whoever ends it.
+    res.on('close', stop);
+    res.on('error', stop);
   });
 };

@@ -14,7 +14,6 @@ import { HomePage, MessagePage } from '../views/simple-pages.tsx';
 import { BrowsePage } from '../views/browse-page.tsx';
 import type { FormState } from '../views/form-fields.tsx';
 import { readSearch, searchPetitions } from '../../services/search-petitions.ts';
-import { areaTotals } from '../../domain/areas.ts';
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
 import { signRateLimit } from './rate-limits.ts';
@@ -30,7 +29,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
 
   async function renderPetition(petition: Petition, form: SignFormState): Promise<string> {
     const updates = await services.store.listUpdates(petition.id);
-    const areas = areaTotals(await services.store.signaturePlaces(petition.id));
+    const areas = await deps.signerAreas!.of(petition.id);
     const site = await deps.siteSettings!.current();
     // The banner goes in before caching, so the page's ETag changes with it.
     return fillBannerSlot(renderPage(

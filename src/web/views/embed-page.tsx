@@ -9,6 +9,7 @@ import { formatCount } from './format.ts';
  */
 export function EmbedPage({ petition: p, url }: { petition: Petition; url: string }) {
   const verb = p.kind === 'pledge' ? 'Pledge' : 'Sign';
+  const noun = `${p.kind === 'pledge' ? 'pledge' : 'signature'}${p.signatureCount === 1 ? '' : 's'}`;
   return (
     <html lang="en">
       <head>
@@ -27,10 +28,10 @@ export function EmbedPage({ petition: p, url }: { petition: Petition; url: strin
             </a>
           </h1>
           <p class="embed-count">
-            <strong>{formatCount(p.signatureCount)}</strong> {p.kind === 'pledge' ? 'pledges' : 'signatures'} of {formatCount(p.goal)}
+            <strong>{formatCount(p.signatureCount)}</strong> {noun} of {formatCount(p.goal)}
           </p>
           <progress max={p.goal} value={Math.min(p.signatureCount, p.goal)} aria-label="Progress to goal" />
-          <p>
+          <p class="embed-action">
             <a class="embed-button" href={`${url}#sign-heading`} target="_blank" rel="noopener">
               {verb} on Undersign<span class="visually-hidden"> (opens in a new tab)</span>
             </a>

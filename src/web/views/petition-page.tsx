@@ -14,7 +14,7 @@ export interface PetitionPageProps {
   form: SignFormState;
   url: string;
   /** Signers by area, under the privacy floor merged (domain/areas.ts). */
-  areas?: { areas: Array<{ area: string; count: number }>; other: number };
+  areas?: { areas: Array<{ area: string; name: string; count: number }>; other: number };
   mapTileUrl: string;
   /** An administrator paused signing site-wide: the form gives way to a notice. */
   signingPaused?: boolean;
@@ -126,7 +126,7 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                   <tbody>
                     {areas.areas.slice(0, 10).map((a) => (
                       <tr>
-                        <td>{a.area}</td>
+                        <td>{a.name}</td>
                         <td>{formatCount(a.count)}</td>
                       </tr>
                     ))}
