@@ -9,7 +9,7 @@ export interface ModerationDecisionMail {
   kind: PetitionKind;
   petitionTitle: string;
   petitionUrl: string;
-  /** The moderator's reason: given when hiding or rejecting. */
+  /** The moderator's reason: given when hiding or rejecting, and perhaps a note when restoring. */
   reason: string | null;
 }
 
@@ -29,6 +29,11 @@ const WORDING: Record<ModerationDecision, (noun: string, title: string) => { sub
     lead: `A moderator has reviewed your ${noun} "${title}" and it will not be published, for the reason below.`,
     after: 'You are welcome to start a new one that keeps to our rules.',
   }),
+  restore: (noun, title) => ({
+    subject: `Your ${noun} is back: ${title}`,
+    lead: `A moderator has restored your ${noun} "${title}". It is public and listed on Undersign again, as it was before it was taken down.`,
+    after: 'Its signatures are as they were.',
+  }),
 };
 
 /** Tells the organiser what a moderator decided, with the reason when there is one. */
@@ -38,10 +43,10 @@ export function moderationDecisionMail(m: ModerationDecisionMail): OutgoingMail 
     'Hello,',
     '',
     words.lead,
-    ...(m.reason ? ['', 'The reason:', '', m.reason] : []),
+    ...(m.reason ? ['', m.decision === 'restore' ? 'The moderator’s note:' : 'The reason:', '', m.reason] : []),
     '',
     words.after,
-    ...(m.decision === 'approve' ? ['', m.petitionUrl] : []),
+    ...(m.decision === 'approve' || m.decision === 'restore' ? ['', m.petitionUrl] : []),
   ].join('\n');
   const html = renderMailHtml(
     words.subject,
@@ -56,7 +61,7 @@ export function moderationDecisionMail(m: ModerationDecisionMail): OutgoingMail 
         </blockquote>
       )}
       <p>{words.after}</p>
-      {m.decision === 'approve' && (
+      {(m.decision === 'approve' || m.decision === 'restore') && (
         <p>
           <a href={m.petitionUrl} style={buttonStyle}>
             See your {m.kind}

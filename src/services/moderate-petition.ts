@@ -1,5 +1,5 @@
 import { AppError, validationError } from '../domain/errors.ts';
-import { decide, NEEDS_REASON, type ModerationDecision } from '../domain/moderation.ts';
+import { decide, NEEDS_REASON, reviewedPetition, TAKES_NOTE, type ModerationDecision } from '../domain/moderation.ts';
 import { isStaffRole } from '../domain/staff.ts';
 import { moderationDecisionMail } from '../mail/moderation-decision.tsx';
 import type { Petition, User } from '../store/records.ts';
@@ -8,7 +8,7 @@ import { petitionUrl, type ServiceContext } from './context.ts';
 
 export const MODERATION_REASON_MAX = 1000;
 
-const PAST: Record<ModerationDecision, string> = { approve: 'approved', hide: 'hidden', reject: 'rejected' };
+const PAST: Record<ModerationDecision, string> = { approve: 'approved', hide: 'hidden', reject: 'rejected', restore: 'restored' };
 
 export function requireModerator(user: User): void {
   if (!isStaffRole(user.role)) throw new AppError('FORBIDDEN', 'Only moderators and administrators can do that.');
@@ -29,9 +29,12 @@ export async function moderatePetition(ctx: ServiceContext, moderator: User, slu
   requireModerator(moderator);
   const petition = await petitionOr404(ctx, slug);
   const f = new FieldReader(raw);
-  const reason = NEEDS_REASON.has(decision) ? f.text('reason', { label: 'The reason', max: MODERATION_REASON_MAX, required: true, multiline: true }) : null;
+  const reason =
+    NEEDS_REASON.has(decision) || TAKES_NOTE.has(decision)
+      ? f.text('reason', { label: NEEDS_REASON.has(decision) ? 'The reason' : 'The note', max: MODERATION_REASON_MAX, required: NEEDS_REASON.has(decision), multiline: true })
+      : null;
   if (!f.ok) throw validationError(f.errors);
-  const move = decide({ state: petition.state, listed: petition.listed, verified: petition.verifiedAt !== null }, decision);
+  const move = decide(reviewedPetition(petition), decision);
   if (!move.ok) throw new AppError('CONFLICT', `This ${petition.kind} is ${petition.state}, so it cannot be ${PAST[decision]}.`);
 
   const now = ctx.clock();

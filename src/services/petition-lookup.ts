@@ -16,4 +16,9 @@ export class PetitionLookup {
   find(slug: string): Promise<Petition | undefined> {
     return this.cache.get(slug, () => this.store.findPetitionBySlug(slug));
   }
+
+  /** After a write that may change a petition's state here (other processes catch up within the second). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
 }

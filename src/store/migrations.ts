@@ -272,6 +272,25 @@ const m007_moderation: Migration = {
   },
 };
 
+// Staff sessions kept on the server, so they can be ended from the admin area; and the state a
+// petition was hidden from, so a moderator can restore it as it was.
+const m009_staff_sessions: Migration = {
+  async up(db: Kysely<any>) {
+    await withId(db, db.schema.createTable('staff_sessions'))
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('staff_sessions_user').on('staff_sessions').columns(['user_id', 'expires_at']).execute();
+    await db.schema.alterTable('petitions').addColumn('hidden_from', 'text').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.alterTable('petitions').dropColumn('hidden_from').execute();
+    await db.schema.dropTable('staff_sessions').execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
@@ -281,6 +300,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_campaigns': m005_campaigns,
   '007_moderation': m007_moderation,
   '008_signer_trust': m008_signer_trust,
+  '009_staff_sessions': m009_staff_sessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

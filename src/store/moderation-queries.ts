@@ -75,7 +75,8 @@ export async function reviewQueue(db: Db, q: { limit: number; petitionId?: numbe
       eb.or([
         eb.and([eb('p.state', '=', 'pending'), eb('p.verified_at', 'is not', null)]),
         eb.and([eb('p.state', 'in', PUBLISHED), eb('p.listed', '=', 0)]),
-        eb.and([eb('p.state', 'in', PUBLISHED), editedSinceReview(eb)]),
+        // A hidden petition its organiser has since reworded comes back, so it can be restored.
+        eb.and([eb('p.state', 'in', [...PUBLISHED, 'hidden']), editedSinceReview(eb)]),
         eb.exists(openReportsOf(eb).select('r.id')),
       ]),
     )
@@ -89,7 +90,7 @@ export async function reviewQueue(db: Db, q: { limit: number; petitionId?: numbe
     const reasons: ReviewReason[] = [];
     if (petition.state === 'pending') reasons.push('awaiting-approval');
     if (PUBLISHED.includes(petition.state) && !petition.listed) reasons.push('unlisted');
-    if (PUBLISHED.includes(petition.state) && Number(r.edited) === 1) reasons.push('edited');
+    if ((PUBLISHED.includes(petition.state) || petition.state === 'hidden') && Number(r.edited) === 1) reasons.push('edited');
     if (count > 0) reasons.push('reported');
     return { petition, reasons, openReports: count };
   });
@@ -103,6 +104,7 @@ export async function applyModerationDecision(db: Db, id: number, from: Petition
       state: outcome.state,
       listed: outcome.listed ? 1 : 0,
       reviewed_at: iso(at),
+      hidden_from: outcome.state === 'hidden' ? from : null,
       ...(from === 'pending' && outcome.state === 'open' ? { opened_at: iso(at) } : {}),
     })
     .where('id', '=', id)

@@ -13,6 +13,7 @@ const petitionColumns = [
   'p.id', 'p.slug', 'p.kind', 'p.title', 'p.target', 'p.body', 'p.why', 'p.category_id', 'p.campaign_id',
   'p.location_name', 'p.lat', 'p.lon', 'p.state', 'p.signature_count', 'p.goal', 'p.goal_fixed', 'p.created_by',
   'p.created_at', 'p.opened_at', 'p.closes_at', 'p.verified_at', 'p.listed', 'p.closed_at', 'p.reviewed_at',
+  'p.hidden_from',
 ] as const;
 
 export const selectPetitions = (db: Db) =>
@@ -52,6 +53,7 @@ export const toPetition = (r: PetitionRow): Petition => ({
   verifiedAt: dateOrNull(r.verified_at),
   listed: r.listed === 1,
   closedAt: dateOrNull(r.closed_at),
+  hiddenFrom: r.hidden_from,
 });
 
 export const toUpdate = (r: Omit<Selectable<UpdateTable>, 'mail_state' | 'mail_cursor'>): PetitionUpdate => ({

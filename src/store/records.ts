@@ -31,6 +31,8 @@ export interface Petition {
   /** False while a post-moderated petition waits for review: reachable by link, not listed. */
   listed: boolean;
   closedAt: Date | null;
+  /** While hidden: the state it was hidden from, which restoring brings back. */
+  hiddenFrom: PetitionState | null;
 }
 
 export interface PetitionUpdate {

@@ -23,6 +23,8 @@ export interface Database {
   moderation_actions: ModerationActionTable;
   site_settings: SiteSettingTable;
   sign_in_attempts: SignInAttemptTable;
+  // 009_staff_sessions
+  staff_sessions: StaffSessionTable;
 }
 
 export type UserRole = 'admin' | 'moderator' | 'organiser';
@@ -93,6 +95,8 @@ export interface PetitionTable {
   closed_at: string | null;
   /** When a moderator last decided about it; edits to its words after this put it back in the queue. */
   reviewed_at: string | null;
+  /** While hidden: the state it was hidden from, which restoring brings back. */
+  hidden_from: PetitionState | null;
 }
 
 /** Invalidated signatures (fraud, by a moderator) stay as evidence but never count. */
@@ -234,4 +238,13 @@ export interface SignInAttemptTable {
   id: Generated<number>;
   key: string;
   created_at: string;
+}
+
+/** A staff member's signed-in browser: the cookie holds the token, the row its hash, so ending it here ends it. */
+export interface StaffSessionTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
 }

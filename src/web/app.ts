@@ -113,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || /\/signatures$/.test(request.routeOptions.url ?? '')) return;
     reads.forgetAll();
+    deps.services.petitionsForSigning?.forgetAll();
   });
 
   // Live counts: this process's commits at once; with Redis, every process's (one message per commit).

@@ -5,29 +5,38 @@ import { isAdministrator, isStaffRole, overSignInLimit, SIGN_IN_LIMIT } from '..
 import { DEFAULT_SITE_SETTINGS, describeSettingsChange, settingsFromRows, settingsToRows } from '../../src/domain/site-settings.ts';
 import { reportReasonLabel, REPORT_REASON_VALUES } from '../../src/domain/reports.ts';
 
-const waiting = { state: 'pending', listed: false, verified: true } as const;
-const unlisted = { state: 'open', listed: false, verified: true } as const;
+const waiting = { state: 'pending', listed: false, verified: true, hiddenFrom: null } as const;
+const unlisted = { state: 'open', listed: false, verified: true, hiddenFrom: null } as const;
 
 test('approving opens and lists a waiting petition, and lists a live one where it stands', () => {
   assert.deepEqual(decide(waiting, 'approve'), { ok: true, value: { state: 'open', listed: true } });
   assert.deepEqual(decide(unlisted, 'approve'), { ok: true, value: { state: 'open', listed: true } });
-  assert.deepEqual(decide({ state: 'closed', listed: false, verified: true }, 'approve'), { ok: true, value: { state: 'closed', listed: true } });
+  assert.deepEqual(decide({ state: 'closed', listed: false, verified: true, hiddenFrom: null }, 'approve'), { ok: true, value: { state: 'closed', listed: true } });
   assert.deepEqual(decide({ ...waiting, verified: false }, 'approve'), { ok: false, error: 'NOT_ALLOWED' }, 'the organiser has not confirmed it');
-  for (const state of ['hidden', 'rejected'] as const) assert.equal(decide({ state, listed: false, verified: true }, 'approve').ok, false);
+  for (const state of ['hidden', 'rejected'] as const) assert.equal(decide({ state, listed: false, verified: true, hiddenFrom: null }, 'approve').ok, false);
 });
 
 test('only a petition that has been public can be hidden; only a waiting one rejected', () => {
-  assert.deepEqual(decide({ state: 'won', listed: true, verified: true }, 'hide'), { ok: true, value: { state: 'hidden', listed: true } });
+  assert.deepEqual(decide({ state: 'won', listed: true, verified: true, hiddenFrom: null }, 'hide'), { ok: true, value: { state: 'hidden', listed: true } });
   assert.equal(decide(waiting, 'hide').ok, false);
-  assert.equal(decide({ state: 'hidden', listed: true, verified: true }, 'hide').ok, false);
+  assert.equal(decide({ state: 'hidden', listed: true, verified: true, hiddenFrom: null }, 'hide').ok, false);
   assert.deepEqual(decide(waiting, 'reject'), { ok: true, value: { state: 'rejected', listed: false } });
   assert.equal(decide(unlisted, 'reject').ok, false);
+});
+
+test('restoring brings a hidden petition back in the state it was hidden from, listed', () => {
+  for (const from of ['open', 'closed', 'won'] as const) {
+    assert.deepEqual(decide({ state: 'hidden', listed: false, verified: true, hiddenFrom: from }, 'restore'), { ok: true, value: { state: from, listed: true } });
+  }
+  assert.deepEqual(decide({ state: 'hidden', listed: true, verified: true, hiddenFrom: null }, 'restore'), { ok: true, value: { state: 'closed', listed: true } }, 'hidden before the state was kept: closed, so signing does not reopen by surprise');
+  for (const state of ['pending', 'open', 'closed', 'won', 'rejected'] as const) assert.equal(decide({ state, listed: true, verified: true, hiddenFrom: 'open' }, 'restore').ok, false, state);
+  assert.deepEqual(availableDecisions({ state: 'hidden', listed: true, verified: true, hiddenFrom: 'open' }), ['restore']);
 });
 
 test('the review page offers exactly the decisions a petition can take', () => {
   assert.deepEqual(availableDecisions(waiting), ['approve', 'reject']);
   assert.deepEqual(availableDecisions(unlisted), ['approve', 'hide']);
-  assert.deepEqual(availableDecisions({ state: 'rejected', listed: false, verified: true }), []);
+  assert.deepEqual(availableDecisions({ state: 'rejected', listed: false, verified: true, hiddenFrom: null }), []);
 });
 
 test('staff are administrators and moderators; only administrators administer', () => {

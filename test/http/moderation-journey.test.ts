@@ -23,6 +23,7 @@ for (const { engine, skip, create } of await testEngines()) {
     const clock = fixedClock('2026-11-28T10:00:00Z');
     let admin: WebClient;
     let mo: WebClient;
+    let nadia: WebClient;
     let slug = '';
 
     before(async () => {
@@ -98,7 +99,8 @@ for (const { engine, skip, create } of await testEngines()) {
     });
 
     test('a new petition is live by link but unlisted until a moderator approves it', async () => {
-      slug = await startAndConfirmPetition(new WebClient(server, '10.0.3.1'), smtp, 'nadia@example.org', 'Safer crossings on Otley Road');
+      nadia = new WebClient(server, '10.0.3.1');
+      slug = await startAndConfirmPetition(nadia, smtp, 'nadia@example.org', 'Safer crossings on Otley Road');
       assert.equal((await server.request(`/petitions/${slug}`)).status, 200);
       assert.ok(!(await slugsIn(await server.request('/api/v1/petitions'))).includes(slug));
       const queue = await (await mo.get('/admin/queue')).text();
@@ -162,6 +164,35 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.ok(!(await (await mo.get('/admin/queue')).text()).includes(`${review}"`), 'its report is dealt with');
     });
 
+    test('the organiser rewords the hidden petition; it comes back to the queue, and a moderator restores it', async () => {
+      const manage = `/petitions/${slug}/manage`;
+      assert.match(await (await nadia.get(manage)).text(), /Taken down by a moderator/);
+      clock.advance(60_000);
+      const edited = await nadia.submit(manage, `${manage}/edit`, {
+        kind: 'petition', target: 'Leeds City Council', title: 'Safer crossings on Otley Road', body: 'Add a zebra crossing by the school.', why: 'Children cross there every morning.',
+      });
+      assert.equal(edited.status, 303);
+      const review = `/admin/petitions/${slug}`;
+      const queue = await (await mo.get('/admin/queue')).text();
+      assert.ok(queue.includes(`href="${review}"`), 'back in the queue');
+      assert.match(queue, /Its words changed since the last review/);
+      const page = await (await mo.get(review)).text();
+      assert.match(page, /hidden \(was open\)/);
+      assert.match(page, /Restore it: open and listed again/);
+      assert.ok(!page.includes(`action="${review}/approve"`), 'a hidden petition is restored, not approved');
+      assert.equal((await mo.post(`${review}/restore`, {})).status, 403, 'no CSRF token');
+      clock.advance(60_000);
+
+      assert.equal((await mo.submit(review, `${review}/restore`, { reason: 'Thank you for removing the name.' })).status, 303);
+      assert.equal((await server.request(`/petitions/${slug}`)).status, 200);
+      assert.ok((await slugsIn(await server.request('/api/v1/petitions'))).includes(slug), 'listed again');
+      assert.equal((await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Back', email: 'back@example.org' })).status, 202, 'open again: it was open when hidden');
+      const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('nadia@example.org') && /is back/.test(m.subject ?? ''));
+      assert.ok((mail.text ?? '').includes('Thank you for removing the name.'));
+      assert.ok(!(await (await mo.get('/admin/queue')).text()).includes(`href="${review}"`), 'reviewed: out of the queue');
+      assert.equal((await mo.submit(review, `${review}/restore`, {})).status, 409, 'a second restore finds it already public');
+    });
+
     test('the audit log lists the decisions, who made them and why', async () => {
       const audit = await (await admin.get('/admin/audit')).text();
       assert.match(audit, /Hid/);
@@ -169,7 +200,8 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.ok(audit.includes(MODERATOR.email));
       assert.ok(audit.includes('It names a private person.'));
       const rows = await server.store.listModerationActions({ limit: 10, before: null });
-      assert.deepEqual(rows.map((r) => [r.action, r.userEmail, r.petition?.slug]), [['hide', MODERATOR.email, slug], ['approve', MODERATOR.email, slug]]);
+      assert.deepEqual(rows.map((r) => [r.action, r.userEmail, r.petition?.slug]), [['restore', MODERATOR.email, slug], ['hide', MODERATOR.email, slug], ['approve', MODERATOR.email, slug]]);
+      assert.match(audit, /Restored/);
     });
 
     test('signing out ends the session; a new password ends the old ones', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
-import { availableDecisions, MODERATION_DECISIONS } from '../../domain/moderation.ts';
+import { availableDecisions, MODERATION_DECISIONS, reviewedPetition } from '../../domain/moderation.ts';
 import type { User } from '../../store/records.ts';
 import { dismissReports, moderatePetition } from '../../services/moderate-petition.ts';
 import { asRecord } from '../../services/field-reader.ts';
@@ -19,6 +19,7 @@ const NOTICES: Record<string, string> = {
   approve: 'Approved: it is open and listed.',
   hide: 'Hidden: it has left every list, its page gives the reason, and the organiser is being emailed.',
   reject: 'Rejected: the organiser is being emailed the reason.',
+  restore: 'Restored: it is public and listed again, and the organiser is being emailed.',
   'dismiss-reports': 'The open reports are dismissed.',
 };
 
@@ -38,7 +39,7 @@ export function reviewRoutes(app: FastifyInstance, deps: AppDeps, staffOf: Staff
     if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
     const [queued] = await store.reviewQueue({ limit: 1, petitionId: petition.id });
     const organiser = petition.createdBy !== null ? await store.findUserById(petition.createdBy) : undefined;
-    const all: ReviewForms = { hide: forms.hide ?? emptyForm(), reject: forms.reject ?? emptyForm(), dismiss: forms['dismiss-reports'] ?? emptyForm() };
+    const all: ReviewForms = { hide: forms.hide ?? emptyForm(), reject: forms.reject ?? emptyForm(), restore: forms.restore ?? emptyForm(), dismiss: forms['dismiss-reports'] ?? emptyForm() };
     const page = (
       <AdminReviewPage
         petition={petition}
@@ -46,7 +47,7 @@ export function reviewRoutes(app: FastifyInstance, deps: AppDeps, staffOf: Staff
         reasons={queued?.reasons ?? []}
         reports={await store.listReports(petition.id)}
         edits={await store.listEdits(petition.id)}
-        decisions={availableDecisions({ state: petition.state, listed: petition.listed, verified: petition.verifiedAt !== null })}
+        decisions={availableDecisions(reviewedPetition(petition))}
         forms={all}
         staff={staff}
         csrf={reply.generateCsrf()}

@@ -9,6 +9,11 @@ const ACTION_LABELS: Record<ModerationActionKind, string> = {
   reject: 'Rejected',
   'dismiss-reports': 'Dismissed reports',
   settings: 'Changed site settings',
+  restore: 'Restored',
+  invalidate: 'Invalidated signatures',
+  'clear-flags': 'Counted flagged signatures',
+  'resolve-alert': 'Resolved a signing alert',
+  'end-sessions': 'Ended staff sessions',
 };
 
 /** Who did what, to which petition, and why: newest first, a page at a time. */

@@ -7,7 +7,7 @@ import { REVIEW_REASON_LABELS } from './admin-queue-page.tsx';
 import { CsrfField, ErrorSummary, TextArea, type FormState } from './form-fields.tsx';
 import { formatCount, readableTime } from './format.ts';
 
-export type ReviewForms = Record<'hide' | 'reject' | 'dismiss', FormState>;
+export type ReviewForms = Record<'hide' | 'reject' | 'restore' | 'dismiss', FormState>;
 
 export interface ReviewPageProps extends StaffView {
   petition: Petition;
@@ -27,12 +27,12 @@ const Paragraphs = ({ text }: { text: string }) => (
   </>
 );
 
-function DecisionForm({ slug, decision, form, csrf, reasonLabel, button }: { slug: string; decision: string; form?: FormState; csrf: string; reasonLabel?: string; button: string }) {
+function DecisionForm({ slug, decision, form, csrf, reasonLabel, optional = false, button }: { slug: string; decision: string; form?: FormState; csrf: string; reasonLabel?: string; optional?: boolean; button: string }) {
   return (
     <form method="post" action={`/admin/petitions/${slug}/${decision}`} class="stack-form admin-decision" novalidate>
       <CsrfField token={csrf} />
       {form && <ErrorSummary form={form} headingLevel={3} />}
-      {form && reasonLabel && <TextArea form={form} name={decision === 'dismiss-reports' ? 'note' : 'reason'} label={reasonLabel} rows={3} maxLength={1000} required={decision !== 'dismiss-reports'} />}
+      {form && reasonLabel && <TextArea form={form} name={decision === 'dismiss-reports' ? 'note' : 'reason'} label={reasonLabel} rows={3} maxLength={1000} required={!optional} />}
       <button type="submit" class={decision === 'approve' ? 'button' : 'button button-secondary'}>
         {button}
       </button>
@@ -50,6 +50,7 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
         <dd>
           {p.state}
           {p.state === 'open' && !p.listed ? ' (not listed)' : ''}
+          {p.state === 'hidden' && p.hiddenFrom ? ` (was ${p.hiddenFrom})` : ''}
         </dd>
         <dt>Organiser</dt>
         <dd>{organiserEmail ?? 'none recorded'}</dd>
@@ -98,7 +99,7 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
             ))}
           </ul>
         )}
-        {open.length > 0 && <DecisionForm slug={p.slug} decision="dismiss-reports" form={{ ...forms.dismiss, idPrefix: 'dismiss' }} csrf={view.csrf} reasonLabel="Note for the audit log (optional)" button="Dismiss the open reports" />}
+        {open.length > 0 && <DecisionForm slug={p.slug} decision="dismiss-reports" form={{ ...forms.dismiss, idPrefix: 'dismiss' }} csrf={view.csrf} reasonLabel="Note for the audit log (optional)" optional button="Dismiss the open reports" />}
       </section>
       <section aria-labelledby="decide-heading">
         <h2 id="decide-heading">Decide</h2>
@@ -109,6 +110,17 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
         )}
         {decisions.includes('reject') && (
           <DecisionForm slug={p.slug} decision="reject" form={{ ...forms.reject, idPrefix: 'reject' }} csrf={view.csrf} reasonLabel="Reason for rejecting (emailed to the organiser)" button="Reject it" />
+        )}
+        {decisions.includes('restore') && (
+          <DecisionForm
+            slug={p.slug}
+            decision="restore"
+            form={{ ...forms.restore, idPrefix: 'restore' }}
+            csrf={view.csrf}
+            reasonLabel="Note to the organiser (optional)"
+            optional
+            button={`Restore it: ${p.hiddenFrom ?? 'closed'} and listed again`}
+          />
         )}
       </section>
     </AdminPage>

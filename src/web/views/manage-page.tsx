@@ -24,6 +24,7 @@ function statusLine(p: Petition): string {
   if (p.state === 'open') return p.listed ? 'Open and listed on the site.' : 'Open: anyone with the link can sign. It appears in lists once a moderator has reviewed it.';
   if (p.state === 'closed') return 'Closed: it no longer takes signatures.';
   if (p.state === 'won') return 'Won. Congratulations!';
+  if (p.state === 'hidden') return 'Taken down by a moderator: its page gives the reason. If you change its words to deal with it, it goes back to the moderators, who can restore it.';
   return 'Not public.';
 }
 
