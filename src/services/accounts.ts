@@ -21,7 +21,10 @@ async function createStaff(store: Store, rawEmail: string, password: string, now
   const email = normaliseEmail(rawEmail);
   if (!validator.isEmail(email)) throw new Error('Enter a valid email address.');
   if (password.length < 12) throw new Error('The password must be at least 12 characters.');
-  return store.upsertUser({ email, role, passwordHash: await hash(password, ARGON2), now });
+  const user = await store.upsertUser({ email, role, passwordHash: await hash(password, ARGON2), now });
+  // A new password is the answer to a leaked one: every browser signed in with the old one is signed out.
+  await store.endStaffSessionsOf(user.id, now);
+  return user;
 }
 
 /** Returns the token once; only its hash is stored. */

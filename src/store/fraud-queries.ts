@@ -27,17 +27,22 @@ export async function recordSigningAlerts(db: Db, alerts: NewSigningAlert[]): Pr
     .execute();
 }
 
+const selectAlerts = (db: Db) =>
+  db.selectFrom('signing_alerts as a').innerJoin('petitions as p', 'p.id', 'a.petition_id').select(['a.id', 'a.petition_id', 'a.kind', 'a.key', 'a.count', 'a.created_at', 'p.slug', 'p.title']);
+
+type AlertRow = Awaited<ReturnType<ReturnType<typeof selectAlerts>['executeTakeFirstOrThrow']>>;
+
+const toAlert = (r: AlertRow): SigningAlert => ({ id: r.id, petitionId: r.petition_id, kind: r.kind, key: r.key, count: r.count, createdAt: new Date(r.created_at), petitionSlug: r.slug, petitionTitle: r.title });
+
 export async function listOpenSigningAlerts(db: Db, limit: number): Promise<SigningAlert[]> {
-  const rows = await db
-    .selectFrom('signing_alerts as a')
-    .innerJoin('petitions as p', 'p.id', 'a.petition_id')
-    .select(['a.id', 'a.petition_id', 'a.kind', 'a.key', 'a.count', 'a.created_at', 'p.slug', 'p.title'])
-    .where('a.resolved_at', 'is', null)
-    .orderBy('a.created_at', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, petitionId: r.petition_id, kind: r.kind, key: r.key, count: r.count, createdAt: new Date(r.created_at), petitionSlug: r.slug, petitionTitle: r.title }));
+  const rows = await selectAlerts(db).where('a.resolved_at', 'is', null).orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute();
+  return rows.map(toAlert);
+}
+
+/** One alert, open or resolved. */
+export async function findSigningAlert(db: Db, id: number): Promise<SigningAlert | undefined> {
+  const row = await selectAlerts(db).where('a.id', '=', id).executeTakeFirst();
+  return row && toAlert(row);
 }
 
 export async function resolveSigningAlert(db: Db, id: number, at: Date): Promise<boolean> {

@@ -18,6 +18,7 @@ import * as campaigns from './campaign-queries.ts';
 import { searchPetitions, type PetitionSearch } from './search-queries.ts';
 import { signaturePlaces } from './area-queries.ts';
 import * as moderation from './moderation-queries.ts';
+import * as staffSessions from './staff-session-queries.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
@@ -107,6 +108,7 @@ export class KyselyStore implements Store {
   findPetitionById = (id: number) => petitions.findPetitionByIdIfAny(this.db, id);
   recordSigningAlerts = (alerts: NewSigningAlert[]) => fraud.recordSigningAlerts(this.db, alerts);
   listOpenSigningAlerts = (limit: number) => fraud.listOpenSigningAlerts(this.db, limit);
+  findSigningAlert = (id: number) => fraud.findSigningAlert(this.db, id);
   resolveSigningAlert = (id: number, at: Date) => fraud.resolveSigningAlert(this.db, id, at);
   previewInvalidation = (c: SignatureCriteria) => fraud.previewInvalidation(this.db, c);
   invalidateSignatures = (c: SignatureCriteria) =>
@@ -155,6 +157,11 @@ export class KyselyStore implements Store {
   addSignInAttempts = (keys: string[], at: Date, forgetBefore: Date) => moderation.addSignInAttempts(this.db, keys, at, forgetBefore);
   countSignInAttempts = (key: string, since: Date) => moderation.countSignInAttempts(this.db, key, since);
   removeSignInAttempts = (ids: number[]) => moderation.removeSignInAttempts(this.db, ids);
+  createStaffSession = (s: { userId: number; tokenHash: string; now: Date; expiresAt: Date }) => staffSessions.createStaffSession(this.db, s);
+  findUserByStaffSession = (tokenHash: string, now: Date) => staffSessions.findUserByStaffSession(this.db, tokenHash, now);
+  endStaffSession = (tokenHash: string) => staffSessions.endStaffSession(this.db, tokenHash);
+  endStaffSessionsOf = (userId: number, now: Date) => staffSessions.endStaffSessionsOf(this.db, userId, now);
+  listStaff = (now: Date) => staffSessions.listStaff(this.db, now);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

@@ -12,6 +12,7 @@ import type { SignerRecord } from './signer-queries.ts';
 import type { Campaign, NewCampaign } from './records.ts';
 import type { CampaignTally } from './campaign-queries.ts';
 import type { PetitionSearch, SearchCursor, SearchHit } from './search-queries.ts';
+import type { StaffMember } from './staff-session-queries.ts';
 import type { ModerationAction, NewModerationAction, NewReport, Report, ReviewItem } from './moderation-queries.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 
@@ -88,6 +89,7 @@ export interface Store {
   findPetitionById(id: number): Promise<Petition | undefined>;
   recordSigningAlerts(alerts: NewSigningAlert[]): Promise<void>;
   listOpenSigningAlerts(limit: number): Promise<SigningAlert[]>;
+  findSigningAlert(id: number): Promise<SigningAlert | undefined>;
   resolveSigningAlert(id: number, at: Date): Promise<boolean>;
   previewInvalidation(criteria: SignatureCriteria): Promise<Array<{ petitionId: number; signatures: number; counted: number }>>;
   /** Invalidates and recounts exactly, in one transaction; returns the petitions' new counts. */
@@ -132,4 +134,12 @@ export interface Store {
   addSignInAttempts(keys: string[], at: Date, forgetBefore: Date): Promise<number[]>;
   countSignInAttempts(key: string, since: Date): Promise<number>;
   removeSignInAttempts(ids: number[]): Promise<void>;
+
+  // staff sessions: kept here, so that they can be ended from the admin area
+  createStaffSession(s: { userId: number; tokenHash: string; now: Date; expiresAt: Date }): Promise<void>;
+  findUserByStaffSession(tokenHash: string, now: Date): Promise<User | undefined>;
+  endStaffSession(tokenHash: string): Promise<void>;
+  /** Ends every session of one staff member; returns how many were live. */
+  endStaffSessionsOf(userId: number, now: Date): Promise<number>;
+  listStaff(now: Date): Promise<StaffMember[]>;
 }

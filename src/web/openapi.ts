@@ -121,6 +121,8 @@ const schemas = {
   Count: { type: 'object', required: ['slug', 'signatureCount', 'at'], properties: { slug: { type: 'string' }, signatureCount: { type: 'integer' }, at: time } },
 };
 
+const startingPaused = error('Starting is paused by the site’s administrators (code STARTING_PAUSED): nothing was created. Retry-After says when to try again.');
+
 const paths: Record<string, Record<string, object>> = {
   '/petitions': {
     get: {
@@ -141,7 +143,13 @@ const paths: Record<string, Record<string, object>> = {
       summary: 'Start a petition',
       security: bearer,
       requestBody: { required: true, content: { 'application/json': { schema: ref('NewPetition') } } },
-      responses: { 201: json(ref('PetitionWithUpdates'), 'Created; open at once when an administrator’s token made it.'), 401: error('No valid token.'), 415: error('Not JSON.'), 422: error('Fields to correct.') },
+      responses: {
+        201: json(ref('PetitionWithUpdates'), 'Created; open at once when an administrator’s token made it.'),
+        401: error('No valid token.'),
+        415: error('Not JSON.'),
+        422: error('Fields to correct.'),
+        503: startingPaused,
+      },
     },
   },
   '/petitions/{slug}': {
@@ -198,6 +206,7 @@ const paths: Record<string, Record<string, object>> = {
         409: error('The petition is closed.'),
         422: error('Fields to correct.'),
         429: error('Too many requests.'),
+        503: error('Signing is paused by the site’s administrators (code SIGNING_PAUSED): nothing was recorded. Retry-After says when to try again.'),
       },
     },
   },
@@ -228,7 +237,7 @@ const paths: Record<string, Record<string, object>> = {
       summary: 'How many signatures an invalidation would hit (staff)',
       security: bearer,
       requestBody: { required: true, content: { 'application/json': { schema: ref('Invalidation') } } },
-      responses: { 200: { description: 'Signatures and counted signatures per petition.' }, 422: error('Fields to correct.') },
+      responses: { 200: { description: 'What would be hit in words (`description`), signatures and counted signatures, in all and per petition.' }, 422: error('Fields to correct.') },
     },
   },
   '/admin/invalidations': {
@@ -242,7 +251,7 @@ const paths: Record<string, Record<string, object>> = {
       summary: 'Start a campaign of local petitions',
       security: bearer,
       requestBody: { required: true, content: { 'application/json': { schema: ref('NewCampaign') } } },
-      responses: { 201: json(ref('Campaign'), 'Created; start local petitions with POST /petitions and "campaign".'), 401: error('No valid token.'), 422: error('Fields to correct.') },
+      responses: { 201: json(ref('Campaign'), 'Created; start local petitions with POST /petitions and "campaign".'), 401: error('No valid token.'), 422: error('Fields to correct.'), 503: startingPaused },
     },
   },
   '/campaigns/{slug}': {
@@ -253,8 +262,9 @@ const paths: Record<string, Record<string, object>> = {
 
 const invalidation = {
   type: 'object',
-  description: 'At least one of address, domain, from or to.',
+  description: 'At least one of alert, address, domain, from or to.',
   properties: {
+    alert: { type: 'string', description: 'A signing alert’s id: its petition, and the address or domain it is about (country alerts are refused).' },
     petition: { type: 'string', description: 'Narrow to one petition (slug).' },
     address: { type: 'string', description: 'An IPv4 or IPv6 address, matched through its hashes of the last 7 days.' },
     domain: { type: 'string', description: 'An email domain, exactly.' },

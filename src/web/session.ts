@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.ts';
 import { canManage } from '../domain/petition.ts';
 import type { Petition, User } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
-import { createHash } from 'node:crypto';
+import { hashSecret, newSecret } from '../services/tokens.ts';
 import { isStaffRole, STAFF_SESSION_HOURS } from '../domain/staff.ts';
 
 /** The sign-in cookie: "userId.expiresAtMs", signed with SESSION_SECRET, HTTP-only, SameSite=Lax. */
@@ -41,34 +41,38 @@ export async function requireManager(request: FastifyRequest, store: Store, now:
 
 /**
  * Staff sign in with a password to a separate, shorter session: an organiser's magic-link session
- * never opens /admin, even for an administrator's address. The cookie ("userId.expiresAtMs.fingerprint")
- * is sent only to /admin, and carries a fingerprint of the password hash, so setting a new password
- * ends every session made with the old one.
+ * never opens /admin, even for an administrator's address. The cookie holds a random token sent
+ * only to /admin; the database keeps its hash, so a session ends on the server when its owner signs
+ * out, when an administrator ends it, or when a new password is set (decision 0023).
  */
 export const STAFF_COOKIE = 'us_staff';
 const STAFF_PATH = '/admin';
 
-const passwordFingerprint = (passwordHash: string): string => createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16);
-
-export function startStaffSession(reply: FastifyReply, user: User, now: Date, secure: boolean): void {
+export async function startStaffSession(reply: FastifyReply, store: Store, user: User, now: Date, secure: boolean): Promise<void> {
+  const token = newSecret();
   const expires = new Date(now.getTime() + STAFF_SESSION_HOURS * 3_600_000);
-  const value = `${user.id}.${expires.getTime()}.${passwordFingerprint(user.passwordHash ?? '')}`;
-  reply.setCookie(STAFF_COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: STAFF_PATH, expires });
+  await store.createStaffSession({ userId: user.id, tokenHash: hashSecret(token), now, expiresAt: expires });
+  reply.setCookie(STAFF_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: STAFF_PATH, expires });
 }
 
-export function endStaffSession(reply: FastifyReply): void {
-  reply.clearCookie(STAFF_COOKIE, { path: STAFF_PATH });
-}
-
-/** The signed-in administrator or moderator, or undefined (no, bad, expired or outdated cookie; no longer staff). */
-export async function currentStaff(request: FastifyRequest, store: Store, now: Date): Promise<User | undefined> {
+const staffToken = (request: FastifyRequest): string | undefined => {
   const raw = request.cookies[STAFF_COOKIE];
   if (!raw) return undefined;
   const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) return undefined;
-  const match = /^(\d+)\.(\d+)\.([\w-]+)$/.exec(unsigned.value);
-  if (!match || Number(match[2]) <= now.getTime()) return undefined;
-  const user = await store.findUserById(Number(match[1]));
-  if (!user || !isStaffRole(user.role) || !user.passwordHash || passwordFingerprint(user.passwordHash) !== match[3]) return undefined;
-  return user;
+  return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+};
+
+/** Signing out ends this browser's session on the server too: a copied cookie stops working. */
+export async function endStaffSession(request: FastifyRequest, reply: FastifyReply, store: Store): Promise<void> {
+  const token = staffToken(request);
+  if (token) await store.endStaffSession(hashSecret(token));
+  reply.clearCookie(STAFF_COOKIE, { path: STAFF_PATH });
+}
+
+/** The signed-in administrator or moderator, or undefined (no, bad, ended or expired session; no longer staff). */
+export async function currentStaff(request: FastifyRequest, store: Store, now: Date): Promise<User | undefined> {
+  const token = staffToken(request);
+  if (!token) return undefined;
+  const user = await store.findUserByStaffSession(hashSecret(token), now);
+  return user && isStaffRole(user.role) ? user : undefined;
 }

@@ -11,7 +11,7 @@ type Switch = 'signing' | 'starting';
  * Every way in to signing or to starting something new, by method and route. Checked at the door
  * (onRequest, before any body is read), so a paused site spends nothing on a flood it was paused for.
  */
-const GUARDED: Record<string, Switch> = {
+export const GUARDED: Record<string, Switch> = {
   'POST /petitions/:slug/signatures': 'signing',
   'POST /api/v1/petitions/:slug/signatures': 'signing',
   'GET /petitions/new': 'starting',

@@ -8,6 +8,7 @@ const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { GUARDED } from '../../src/web/site-controls.ts';
 
 describe('the OpenAPI document', () => {
   let db: TestDatabase;
@@ -34,6 +35,17 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual([...new Set(registered)].sort(), [...new Set(documented)].sort());
+  });
+
+  test('every API route a kill switch can pause documents its 503', () => {
+    const paused = Object.keys(GUARDED).filter((route) => route.includes(' /api/v1/'));
+    assert.ok(paused.length >= 3);
+    for (const route of paused) {
+      const [method, url] = route.split(' ') as [string, string];
+      const path = url.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}');
+      const operation = doc.paths[path]?.[method.toLowerCase()] as { responses?: Record<string, unknown> } | undefined;
+      assert.ok(operation?.responses?.['503'], `${route} documents 503`);
+    }
   });
 
   test('real answers match the schemas it gives', async () => {

@@ -86,7 +86,7 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.deepEqual(Object.keys((await bad.json()).error.fields).sort(), ['address', 'domain', 'from']);
 
       const preview = await (await server.postJson('/api/v1/admin/invalidations/preview', { petition: slug, address: '127.0.0.1' }, admin)).json();
-      assert.deepEqual(preview, { signatures: 3, counted: 3, petitions: [{ slug, signatures: 3, counted: 3 }] });
+      assert.deepEqual(preview, { description: `Signatures from one internet address on "${slug}"`, signatures: 3, counted: 3, petitions: [{ slug, signatures: 3, counted: 3 }] });
       assert.equal(await count(server, slug), 3, 'a preview changes nothing');
       const done = await server.postJson('/api/v1/admin/invalidations', { petition: slug, address: '127.0.0.1' }, admin);
       assert.equal(done.status, 201);

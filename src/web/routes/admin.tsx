@@ -12,6 +12,7 @@ import { typedValues } from './forms.ts';
 import { writeRateLimit } from './rate-limits.ts';
 import { reviewRoutes } from './admin-review.tsx';
 import { siteAdminRoutes } from './admin-site.tsx';
+import { trustAdminRoutes } from './admin-trust.tsx';
 import { adminHtml, type StaffOf } from './admin-html.ts';
 
 /**
@@ -35,7 +36,7 @@ export const adminRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     const raw = asRecord(request.body);
     try {
       const staff = await signInStaff(services, raw, { ip: request.ip });
-      startStaffSession(reply, staff, services.clock(), secureCookies);
+      await startStaffSession(reply, store, staff, services.clock(), secureCookies);
       return reply.redirect('/admin/queue', 303);
     } catch (error) {
       if (!(error instanceof AppError) || (error.code !== 'VALIDATION_FAILED' && error.code !== 'RATE_LIMITED')) throw error;
@@ -46,8 +47,8 @@ export const adminRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     }
   });
 
-  app.post('/admin/sign-out', { preValidation: app.csrfProtection }, async (_request, reply) => {
-    endStaffSession(reply);
+  app.post('/admin/sign-out', { preValidation: app.csrfProtection }, async (request, reply) => {
+    await endStaffSession(request, reply, store);
     return reply.redirect('/admin/sign-in?done=signed-out', 303);
   });
 
@@ -64,5 +65,6 @@ export const adminRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     staffArea.get('/admin', async (_request, reply) => reply.redirect('/admin/queue', 303));
     reviewRoutes(staffArea, deps, staffOf);
     siteAdminRoutes(staffArea, deps, staffOf);
+    trustAdminRoutes(staffArea, deps, staffOf);
   });
 };

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { AppError } from '../../domain/errors.ts';
 import { authenticate, requireJsonPosts } from './api-auth.ts';
 import { asRecord } from '../../services/field-reader.ts';
-import { applyInvalidation, previewInvalidation, requireStaff } from '../../services/invalidate-signatures.ts';
+import { applyInvalidation, countFlaggedSignatures, previewInvalidation, requireStaff, resolveAlert } from '../../services/invalidate-signatures.ts';
 import type { User } from '../../store/records.ts';
 import { writeRateLimit } from './rate-limits.ts';
 
@@ -33,9 +32,7 @@ export const trustApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
   });
 
   app.post<{ Params: { id: string } }>('/signing-alerts/:id/resolve', { config: writeRateLimit }, async (request, reply) => {
-    await staff(request);
-    const id = Number(request.params.id);
-    if (!Number.isSafeInteger(id) || !(await store.resolveSigningAlert(id, services.clock()))) throw new AppError('NOT_FOUND', 'There is no open alert with this id.');
+    await resolveAlert(services, await staff(request), Number(request.params.id));
     return reply.code(204).send();
   });
 
@@ -45,10 +42,7 @@ export const trustApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
     reply.code(201).send(await applyInvalidation(services, await staff(request), asRecord(request.body))),
   );
 
-  app.post<{ Params: { slug: string } }>('/petitions/:slug/flags/clear', { config: writeRateLimit }, async (request) => {
-    await staff(request);
-    const petition = await store.findPetitionBySlug(request.params.slug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    return { slug: petition.slug, signatureCount: await store.clearFlags(petition.id, 'all') };
-  });
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/flags/clear', { config: writeRateLimit }, async (request) =>
+    countFlaggedSignatures(services, await staff(request), request.params.slug),
+  );
 };

@@ -9,25 +9,26 @@ export interface StaffView {
   csrf: string;
 }
 
+/** Where staff can go: administrators also read the audit log and change the site settings. */
+const adminLinks = (role: string): Array<[string, string]> => [
+  ['/admin/queue', 'Review queue'],
+  ['/admin/alerts', 'Signing alerts'],
+  ['/admin/invalidate', 'Invalidate signatures'],
+  ['/admin/staff', isAdministrator(role) ? 'Staff and sessions' : 'Your sessions'],
+  ...(isAdministrator(role) ? ([['/admin/audit', 'Audit log'], ['/admin/settings', 'Site settings']] as Array<[string, string]>) : []),
+];
+
 /** Every page of the admin area: where staff can go, who is signed in, and the way out. */
 export function AdminPage({ title, staff, csrf, notice, children }: StaffView & { title: string; notice?: string; children: ComponentChildren }) {
   return (
     <Layout meta={{ title, noindex: true }}>
       <nav class="admin-nav" aria-label="Administration">
         <ul class="action-links">
-          <li>
-            <a href="/admin/queue">Review queue</a>
-          </li>
-          {isAdministrator(staff.role) && (
-            <>
-              <li>
-                <a href="/admin/audit">Audit log</a>
-              </li>
-              <li>
-                <a href="/admin/settings">Site settings</a>
-              </li>
-            </>
-          )}
+          {adminLinks(staff.role).map(([href, label]) => (
+            <li>
+              <a href={href}>{label}</a>
+            </li>
+          ))}
         </ul>
         <form method="post" action="/admin/sign-out">
           <CsrfField token={csrf} />

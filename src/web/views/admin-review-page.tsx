@@ -61,6 +61,9 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
         <dt>In the queue</dt>
         <dd>{reasons.length > 0 ? reasons.map((r) => REVIEW_REASON_LABELS[r]).join('; ') : 'No'}</dd>
       </dl>
+      <p>
+        <a href={`/admin/invalidate?petition=${encodeURIComponent(p.slug)}`}>Invalidate some of its signatures…</a>
+      </p>
       <section class="review-text" aria-labelledby="text-heading">
         <h2 id="text-heading">The {p.kind}</h2>
         <p class="target">To: {p.target}</p>

@@ -50,7 +50,7 @@ const describedBy = (form: FormState, name: string, hint?: string) => {
   return [hint ? ids.hint : '', form.errors[name] ? ids.error : ''].filter(Boolean).join(' ') || undefined;
 };
 
-export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'url' | 'date' | 'number' | 'password'; autocomplete?: string; maxLength?: number }) {
+export function TextField(props: FieldProps & { type?: 'text' | 'email' | 'url' | 'date' | 'datetime-local' | 'number' | 'password'; autocomplete?: string; maxLength?: number }) {
   const { form, name, hint } = props;
   return (
     <FieldFrame {...props}>
