@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import { CookieJar, csrfToken, formBody } from '../support/cookie-jar.ts';
+import { createToken } from '../../src/services/accounts.ts';
 
 /** Markup that must only ever come back as text. */
 const XSS = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
@@ -110,6 +111,27 @@ describe('security battery (SQLite)', () => {
       }
     }
     assert.ok((await server.store.countPetitions()) > 0, 'the data is still there');
+  });
+  test('an organiser’s API token cannot touch another organiser’s petition', async () => {
+    const tokens: string[] = [];
+    for (const email of ['owner@example.org', 'other@example.org']) {
+      await server.store.upsertUser({ email, role: 'organiser', passwordHash: null, now: new Date() });
+      tokens.push(await createToken(server.store, email, 'tests', new Date()));
+    }
+    const [owner, other] = tokens.map((t) => ({ authorization: `Bearer ${t}` }));
+    const created = await server.postJson('/api/v1/petitions', { title: 'Mine, not yours', target: 'The council', body: 'Fix the lights.', why: 'It is dark.' }, owner);
+    assert.equal(created.status, 201);
+    const { slug } = (await created.json()) as { slug: string };
+    await server.store.changePetitionState((await server.store.findPetitionBySlug(slug))!.id, ['pending'], 'open', new Date(), { verified: true, listed: true });
+
+    const intruding = await server.postJson(`/api/v1/petitions/${slug}/updates`, { text: 'Not my petition' }, other!);
+    assert.equal(intruding.status, 403);
+    assert.equal(((await intruding.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
+    const staffOnly = await server.postJson('/api/v1/admin/invalidations/preview', { domain: 'example.org' }, other!);
+    assert.equal(staffOnly.status, 403, 'organisers are not staff');
+    assert.equal((await server.postJson(`/api/v1/petitions/${slug}/updates`, { text: 'Mine' }, owner!)).status, 201, 'its own organiser can');
+    const updates = ((await (await server.request(`/api/v1/petitions/${slug}`)).json()) as { updates: Array<{ text: string }> }).updates.map((u) => u.text);
+    assert.ok(updates.includes('Mine') && !updates.includes('Not my petition'));
   });
 });
 
