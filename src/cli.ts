@@ -2,13 +2,15 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { openConfiguredStore, startServer } from './main.ts';
 import { createAdmin, createModerator, createToken } from './services/accounts.ts';
+import { reconcileCounts } from './jobs/reconcile-counts.ts';
 
 const USAGE = `Usage:
   undersign serve [--workers N]                 start the web server (migrations run first); N processes on PostgreSQL
   undersign migrate                             apply migrations and exit
   undersign create-admin --email E              create an administrator (password on standard input)
   undersign create-moderator --email E          create a moderator: review queue and reports (password on standard input)
-  undersign create-token --email E --name N     print a new API token for that user`;
+  undersign create-token --email E --name N     print a new API token for that user
+  undersign reconcile-counts                    recount every public petition from its signatures, repair drift, print repairs (also runs every 15 minutes in serve)`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -71,6 +73,16 @@ async function main(argv: string[]): Promise<number> {
       const store = await openConfiguredStore(config);
       try {
         console.log(await createToken(store, values.email, values.name, new Date()));
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'reconcile-counts': {
+      const store = await openConfiguredStore(config);
+      try {
+        const repaired = await reconcileCounts({ store, logger: { warn: (o) => console.log(JSON.stringify(o)) } });
+        console.log(`${repaired.length} petition count${repaired.length === 1 ? '' : 's'} repaired.`);
       } finally {
         await store.close();
       }

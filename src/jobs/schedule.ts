@@ -4,9 +4,11 @@ import { deliverDueMail } from './deliver-mail.ts';
 import { mailUpdateChunks } from './mail-updates.ts';
 import { closeDuePetitions } from './close-due-petitions.ts';
 import { forgetPersonalData } from './forget-personal-data.ts';
+import { reconcileCounts } from './reconcile-counts.ts';
 
 export interface Logger {
   error(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
 }
 
 interface RecurringJob {
@@ -28,6 +30,7 @@ export class Schedule {
       { name: 'deliver-mail', everyMs: 1000, run: async () => (await mailUpdateChunks(deps), await drain(() => deliverDueMail(deps))) },
       { name: 'close-due-petitions', everyMs: 60_000, run: () => closeDuePetitions(deps) },
       { name: 'forget-personal-data', everyMs: 60 * 60_000, run: () => forgetPersonalData(deps) },
+      { name: 'reconcile-counts', everyMs: 15 * 60_000, run: () => reconcileCounts(deps) },
     ];
     this.logger = deps.logger;
   }

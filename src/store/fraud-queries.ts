@@ -99,11 +99,14 @@ export async function invalidateSignatures(db: Db, c: SignatureCriteria): Promis
 }
 
 /**
- * Sets a petition's count to exactly its confirmed, unflagged signatures. On PostgreSQL the row is
- * locked first, so a signing batch committing meanwhile is either in the count or waits and adds to it.
+ * Sets a petition's count to exactly its confirmed, unflagged signatures; returns the count before
+ * and after. On PostgreSQL the row is locked first, so a signing batch committing meanwhile is either
+ * in the count or waits and adds to it (SQLite's writes are serialised already).
  */
-export async function recountPetition(db: Db, engine: EngineName, petitionId: number): Promise<number> {
-  if (engine === 'postgres') await db.selectFrom('petitions').select('id').where('id', '=', petitionId).forUpdate().execute();
+export async function recountPetitionReporting(db: Db, engine: EngineName, petitionId: number): Promise<{ before: number; after: number }> {
+  let current = db.selectFrom('petitions').select('signature_count').where('id', '=', petitionId);
+  if (engine === 'postgres') current = current.forUpdate();
+  const before = Number((await current.executeTakeFirstOrThrow()).signature_count);
   const row = await db
     .selectFrom('signatures')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -111,14 +114,42 @@ export async function recountPetition(db: Db, engine: EngineName, petitionId: nu
     .where('state', '=', 'confirmed')
     .where('flag', 'is', null)
     .executeTakeFirstOrThrow();
-  const count = Number(row.n);
-  await db.updateTable('petitions').set({ signature_count: count }).where('id', '=', petitionId).execute();
-  return count;
+  const after = Number(row.n);
+  if (after !== before) await db.updateTable('petitions').set({ signature_count: after }).where('id', '=', petitionId).execute();
+  return { before, after };
 }
+
+export const recountPetition = async (db: Db, engine: EngineName, petitionId: number): Promise<number> => (await recountPetitionReporting(db, engine, petitionId)).after;
 
 /** Clears the flag of signatures a moderator judged honest; the caller recounts. */
 export async function clearFlags(db: Db, petitionId: number, ids: number[] | 'all'): Promise<number> {
   let q = db.updateTable('signatures').set({ flag: null }).where('petition_id', '=', petitionId).where('flag', 'is not', null);
   if (ids !== 'all') q = q.where('id', 'in', ids.length > 0 ? ids : [-1]);
   return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+/**
+ * Petitions in these states whose count column differs from their confirmed, unflagged signatures.
+ * One statement, so one snapshot: a batch half-committed cannot show up as drift.
+ */
+export async function petitionsWithDrift(db: Db, states: readonly string[]): Promise<Array<{ petitionId: number; slug: string; stored: number; actual: number }>> {
+  const rows = await db
+    .selectFrom('petitions as p')
+    .select((eb) => [
+      'p.id',
+      'p.slug',
+      'p.signature_count',
+      eb
+        .selectFrom('signatures as s')
+        .select((s) => s.fn.countAll<number>().as('n'))
+        .whereRef('s.petition_id', '=', 'p.id')
+        .where('s.state', '=', 'confirmed')
+        .where('s.flag', 'is', null)
+        .as('actual'),
+    ])
+    .where('p.state', 'in', states as never)
+    .execute();
+  return rows
+    .map((r) => ({ petitionId: r.id, slug: r.slug, stored: Number(r.signature_count), actual: Number(r.actual ?? 0) }))
+    .filter((r) => r.stored !== r.actual);
 }

@@ -119,6 +119,16 @@ export class KyselyStore implements Store {
       for (const petitionId of petitionIds) counts.push({ petitionId, count: await fraud.recountPetition(db, this.engine, petitionId) });
       return { invalidated, counts };
     });
+  reconcileCounts = async (states: readonly PetitionState[]) => {
+    const repaired: Array<{ petitionId: number; slug: string; before: number; after: number }> = [];
+    for (const drift of await fraud.petitionsWithDrift(this.db, states)) {
+      // Re-read and recount inside one transaction with the row locked: a batch committing meanwhile is either counted or waits.
+      const counts = await this.transaction((tx) => fraud.recountPetitionReporting((tx as KyselyStore).db, this.engine, drift.petitionId));
+      const fixed = { petitionId: drift.petitionId, slug: drift.slug, ...counts };
+      if (fixed.after !== fixed.before) repaired.push(fixed);
+    }
+    return repaired;
+  };
   clearFlags = (petitionId: number, ids: number[] | 'all') =>
     this.transaction(async (tx) => {
       const db = (tx as KyselyStore).db;

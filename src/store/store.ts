@@ -94,6 +94,11 @@ export interface Store {
   previewInvalidation(criteria: SignatureCriteria): Promise<Array<{ petitionId: number; signatures: number; counted: number }>>;
   /** Invalidates and recounts exactly, in one transaction; returns the petitions' new counts. */
   invalidateSignatures(criteria: SignatureCriteria): Promise<{ invalidated: number; counts: Array<{ petitionId: number; count: number }> }>;
+  /**
+   * Recounts every petition in these states whose count has drifted from its signatures, each under
+   * its row lock; returns what was repaired (before and after). Petitions without drift are untouched.
+   */
+  reconcileCounts(states: readonly PetitionState[]): Promise<Array<{ petitionId: number; slug: string; before: number; after: number }>>;
   /** Clears flags (all of a petition's, or some) and recounts; returns the new count. */
   clearFlags(petitionId: number, ids: number[] | 'all'): Promise<number>;
   findSignatureByTokenHash(tokenHash: string): Promise<SignerRecord | undefined>;

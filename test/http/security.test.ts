@@ -1,10 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import { CookieJar, csrfToken, formBody } from '../support/cookie-jar.ts';
 import { createToken } from '../../src/services/accounts.ts';
+import { spawnServer } from '../support/child-server.ts';
 
 /** Markup that must only ever come back as text. */
 const XSS = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
@@ -138,17 +138,10 @@ describe('security battery (SQLite)', () => {
 describe('logs never hold an email address or a link secret', () => {
   test('a real server at LOG_LEVEL=info signs and confirms without writing either', { timeout: 60_000 }, async () => {
     const db = sqliteDatabase();
-    const port = 30_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['bin/undersign.js', 'serve'], {
-      env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, DEMO: '1', LOG_LEVEL: 'info', NODE_ENV: 'development' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const base = `http://127.0.0.1:${port}`;
+    // Started the way an operator starts it, and polled until it answers (a cold start is slow on a busy machine).
+    const server = await spawnServer({ DATABASE_URL: db.url, DEMO: '1', LOG_LEVEL: 'info', NODE_ENV: 'development', SIGNATURE_CONFIRMATION: 'email' });
+    const base = server.url;
     try {
-      for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
       const slug = 'open-the-library-24-hours-during-exams';
       const signed = await fetch(`${base}/api/v1/petitions/${slug}/signatures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Private Person', email: 'private.person@example.org' }) });
       assert.equal(signed.status, 202);
@@ -160,12 +153,13 @@ describe('logs never hold an email address or a link secret', () => {
       const link = /https?:\/\/\S+\/signatures\/confirm\/(\S+)/.exec(mails.find((m) => m.to === 'private.person@example.org')!.text)!;
       assert.equal((await fetch(link[0], { redirect: 'manual' })).status, 200);
       await new Promise((r) => setTimeout(r, 300));
+      const log = server.output();
       assert.match(log, /signatures\/confirm\/\[redacted\]/, 'the request was logged, with its secret redacted');
       assert.ok(!log.includes('private.person@example.org'), 'no email address in the log');
       assert.ok(!log.includes(link[1]!), 'no confirmation secret in the log');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      server.child.kill('SIGTERM');
+      await server.exited;
       await db.drop();
     }
   });

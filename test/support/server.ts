@@ -46,7 +46,7 @@ export async function createPetitionViaApi(server: TestServer, body: Record<stri
   return (await res.json()) as { slug: string };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
