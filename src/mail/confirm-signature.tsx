@@ -1,6 +1,7 @@
 import type { OutgoingMail } from '../store/records.ts';
 import type { PetitionKind } from '../domain/petition.ts';
-import { buttonStyle, renderMailHtml } from './layout.tsx';
+import { buttonStyle, leadStyle, linkStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface ConfirmSignatureMail {
   to: string;
@@ -18,34 +19,42 @@ export interface ConfirmSignatureMail {
  */
 export function confirmSignatureMail(m: ConfirmSignatureMail): OutgoingMail {
   const verb = m.kind === 'pledge' ? 'pledge' : 'signature';
+  const signing = m.kind === 'pledge' ? 'pledging' : 'signing';
+  const sign = m.kind === 'pledge' ? 'pledge' : 'sign';
   const subject = `Please confirm your ${verb}: ${m.petitionTitle}`;
-  const text = [
-    `Hello ${m.name},`,
-    '',
-    `Thank you for ${m.kind === 'pledge' ? 'pledging' : 'signing'} "${m.petitionTitle}".`,
-    `Your ${verb} counts once you confirm it. Follow this link to confirm:`,
-    '',
-    m.confirmUrl,
-    '',
-    `If you did not ${m.kind === 'pledge' ? 'pledge' : 'sign'}, ignore this email: nothing will be counted and we will not write again.`,
-  ].join('\n');
+  const ignore = `If you did not ${sign}, ignore this email: nothing will be counted and we will not write again.`;
+  const why = `You get this email because someone, we hope you, used this address to ${sign} on Undersign.`;
+  const text = plainTextMail(
+    [
+      `Hello ${m.name},`,
+      `Thank you for ${signing} "${m.petitionTitle}". Your ${verb} counts once you confirm it. Follow this link to confirm:`,
+      m.confirmUrl,
+      ignore,
+      `After confirming you can see what we keep about you, and remove your ${verb}, from the page the link opens.`,
+    ],
+    ['Undersign', why],
+  );
   const html = renderMailHtml(
     subject,
     <>
-      <p>Hello {m.name},</p>
-      <p>
-        Thank you for {m.kind === 'pledge' ? 'pledging' : 'signing'} “{m.petitionTitle}”. Your {verb} counts once you confirm it.
+      <p style={paragraphStyle}>Hello {m.name},</p>
+      <p style={leadStyle}>Please confirm your {verb}</p>
+      <p style={paragraphStyle}>
+        Thank you for {signing} “{m.petitionTitle}”. Your {verb} counts once you confirm it.
       </p>
-      <p>
+      <p style="margin: 24px 0;">
         <a href={m.confirmUrl} style={buttonStyle}>
           Confirm my {verb}
         </a>
       </p>
-      <p>If you did not {m.kind === 'pledge' ? 'pledge' : 'sign'}, ignore this email: nothing will be counted and we will not write again.</p>
-      <p>
-        <a href={m.yourDataUrl}>See what we keep about you, or remove your {verb}</a>
+      <p style={paragraphStyle}>{ignore}</p>
+      <p style={paragraphStyle}>
+        <a href={m.yourDataUrl} style={linkStyle}>
+          See what we keep about you, or remove your {verb}
+        </a>
       </p>
     </>,
+    { preheader: `One click and your ${verb} counts.`, why, privacyUrl: privacyUrlFor(m.confirmUrl) },
   );
   return { kind: 'confirm-signature', to: m.to, subject, text, html };
 }

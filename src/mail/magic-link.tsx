@@ -1,5 +1,6 @@
 import type { OutgoingMail } from '../store/records.ts';
-import { buttonStyle, renderMailHtml } from './layout.tsx';
+import { buttonStyle, leadStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface MagicLinkMail {
   to: string;
@@ -9,34 +10,32 @@ export interface MagicLinkMail {
   validForHours: number;
 }
 
-/** The organiser's magic link: confirms a new petition, or signs them back in. Works once. */
+/** The organiser's magic link: confirms a new petition, or signs them back in. Works once. The text holds that one link. */
 export function magicLinkMail(m: MagicLinkMail): OutgoingMail {
   const subject = m.petitionTitle ? `Confirm your petition: ${m.petitionTitle}` : 'Your link to sign in to Undersign';
-  const purpose = m.petitionTitle ? `confirm “${m.petitionTitle}” and manage it` : 'sign in and manage your petitions';
+  const purpose = (open: string, close: string) =>
+    m.petitionTitle ? `confirm ${open}${m.petitionTitle}${close} and manage it` : 'sign in and manage your petitions';
   const validity = `The link works once, within ${m.validForHours} hour${m.validForHours === 1 ? '' : 's'}.`;
-  const text = [
-    'Hello,',
-    '',
-    `Follow this link to ${purpose.replace(/[“”]/g, '"')}:`,
-    '',
-    m.link,
-    '',
-    validity,
-    'If you did not ask for it, ignore this email: nothing happens without the link.',
-  ].join('\n');
+  const ignore = 'If you did not ask for it, ignore this email: nothing happens without the link.';
+  const why = m.petitionTitle
+    ? 'You get this email because someone, we hope you, started a petition on Undersign with this address.'
+    : 'You get this email because someone, we hope you, asked to sign in to Undersign with this address.';
+  const text = plainTextMail(['Hello,', `Follow this link to ${purpose('"', '"')}:`, m.link, `${validity} ${ignore}`], ['Undersign', why]);
   const html = renderMailHtml(
     subject,
     <>
-      <p>Hello,</p>
-      <p>Follow this link to {purpose}:</p>
-      <p>
+      <p style={paragraphStyle}>Hello,</p>
+      <p style={leadStyle}>{m.petitionTitle ? 'Confirm your petition' : 'Sign in to Undersign'}</p>
+      <p style={paragraphStyle}>Follow this link to {purpose('“', '”')}:</p>
+      <p style="margin: 24px 0;">
         <a href={m.link} style={buttonStyle}>
           {m.petitionTitle ? 'Confirm my petition' : 'Sign in'}
         </a>
       </p>
-      <p>{validity}</p>
-      <p>If you did not ask for it, ignore this email: nothing happens without the link.</p>
+      <p style={paragraphStyle}>{validity}</p>
+      <p style={paragraphStyle}>{ignore}</p>
     </>,
+    { preheader: validity, why, privacyUrl: privacyUrlFor(m.link) },
   );
   return { kind: m.petitionTitle ? 'verify-petition' : 'sign-in', to: m.to, subject, text, html };
 }

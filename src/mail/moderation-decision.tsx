@@ -1,7 +1,8 @@
 import type { OutgoingMail } from '../store/records.ts';
 import type { PetitionKind } from '../domain/petition.ts';
 import type { ModerationDecision } from '../domain/moderation.ts';
-import { buttonStyle, renderMailHtml } from './layout.tsx';
+import { buttonStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface ModerationDecisionMail {
   to: string;
@@ -39,36 +40,41 @@ const WORDING: Record<ModerationDecision, (noun: string, title: string) => { sub
 /** Tells the organiser what a moderator decided, with the reason when there is one. */
 export function moderationDecisionMail(m: ModerationDecisionMail): OutgoingMail {
   const words = WORDING[m.decision](m.kind, m.petitionTitle);
-  const text = [
-    'Hello,',
-    '',
-    words.lead,
-    ...(m.reason ? ['', m.decision === 'restore' ? 'The moderator’s note:' : 'The reason:', '', m.reason] : []),
-    '',
-    words.after,
-    ...(m.decision === 'approve' || m.decision === 'restore' ? ['', m.petitionUrl] : []),
-  ].join('\n');
+  const live = m.decision === 'approve' || m.decision === 'restore';
+  const why = `You get this email because you started this ${m.kind} on Undersign.`;
+  const privacyUrl = privacyUrlFor(m.petitionUrl);
+  const text = plainTextMail(
+    [
+      'Hello,',
+      words.lead,
+      m.reason && `${m.decision === 'restore' ? 'The moderator’s note' : 'The reason'}:\n\n${m.reason}`,
+      words.after,
+      live && `See your ${m.kind}:\n${m.petitionUrl}`,
+    ],
+    ['Undersign', why, `How we handle your data: ${privacyUrl}`],
+  );
   const html = renderMailHtml(
     words.subject,
     <>
-      <p>Hello,</p>
-      <p>{words.lead}</p>
+      <p style={paragraphStyle}>Hello,</p>
+      <p style={paragraphStyle}>{words.lead.replace(`"${m.petitionTitle}"`, `“${m.petitionTitle}”`)}</p>
       {m.reason && (
-        <blockquote style="border-left: 4px solid #ccc; margin: 0 0 1rem; padding: 0.25rem 1rem;">
-          {m.reason.split('\n\n').map((para) => (
-            <p>{para}</p>
+        <blockquote style="border-left: 4px solid #8a8a8a; margin: 0 0 16px; padding: 4px 16px;">
+          {m.reason.split(/\n{2,}/).map((para) => (
+            <p style="margin: 0 0 8px; white-space: pre-line;">{para}</p>
           ))}
         </blockquote>
       )}
-      <p>{words.after}</p>
-      {(m.decision === 'approve' || m.decision === 'restore') && (
-        <p>
+      <p style={paragraphStyle}>{words.after}</p>
+      {live && (
+        <p style="margin: 24px 0;">
           <a href={m.petitionUrl} style={buttonStyle}>
             See your {m.kind}
           </a>
         </p>
       )}
     </>,
+    { why, privacyUrl },
   );
   return { kind: `petition-${m.decision}`, to: m.to, subject: words.subject, text, html };
 }

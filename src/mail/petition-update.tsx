@@ -1,5 +1,6 @@
 import type { OutgoingMail } from '../store/records.ts';
-import { renderMailHtml } from './layout.tsx';
+import { buttonStyle, linkStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface PetitionUpdateMail {
   to: string;
@@ -14,36 +15,55 @@ export interface PetitionUpdateMail {
 /** An organiser's update or victory, sent to signers who asked to be kept updated; one-click unsubscribe. */
 export function petitionUpdateMail(m: PetitionUpdateMail): OutgoingMail {
   const subject = m.type === 'victory' ? `Victory: ${m.petitionTitle}` : `Update: ${m.petitionTitle}`;
-  const intro = m.type === 'victory' ? `Good news about "${m.petitionTitle}": it has won.` : `An update on "${m.petitionTitle}":`;
-  const text = [
-    intro,
-    '',
-    m.text,
-    ...(m.link ? ['', `Read more: ${m.link}`] : []),
-    '',
-    `The petition: ${m.petitionUrl}`,
-    '',
-    `You get this because you asked to be kept updated. Stop these emails: ${m.unsubscribeUrl}`,
-  ].join('\n');
+  const intro = (open: string, close: string) =>
+    m.type === 'victory' ? `Good news about ${open}${m.petitionTitle}${close}: it has won.` : `An update on ${open}${m.petitionTitle}${close}:`;
+  const why = 'You get this email because you signed and asked to be kept updated.';
+  const privacyUrl = privacyUrlFor(m.petitionUrl);
+  const paragraphs = m.text.replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  const text = plainTextMail(
+    [
+      'Hello,',
+      intro('"', '"'),
+      ...paragraphs,
+      m.link && `Read more: ${m.link}`,
+      `The petition: ${m.petitionUrl}`,
+    ],
+    ['Undersign', why, `Stop these emails: ${m.unsubscribeUrl}`, `How we handle your data: ${privacyUrl}`],
+  );
   const html = renderMailHtml(
     subject,
     <>
-      <p>{intro}</p>
-      {m.text.split('\n\n').map((para) => (
-        <p>{para}</p>
+      <p style={paragraphStyle}>Hello,</p>
+      <p style={paragraphStyle}>{intro('“', '”')}</p>
+      {paragraphs.map((para) => (
+        <p style={`${paragraphStyle} white-space: pre-line;`}>{para}</p>
       ))}
       {m.link && (
-        <p>
-          <a href={m.link}>Read more</a>
+        <p style={paragraphStyle}>
+          <a href={m.link} style={linkStyle}>
+            Read more
+          </a>
         </p>
       )}
-      <p>
-        <a href={m.petitionUrl}>See the petition</a>
-      </p>
-      <p style="color: #555; font-size: 0.875rem;">
-        You get this because you asked to be kept updated. <a href={m.unsubscribeUrl}>Stop these emails</a>.
+      <p style="margin: 24px 0;">
+        <a href={m.petitionUrl} style={buttonStyle}>
+          See the petition
+        </a>
       </p>
     </>,
+    {
+      preheader: paragraphs[0]!.slice(0, 120),
+      why: (
+        <>
+          {why}{' '}
+          <a href={m.unsubscribeUrl} style="color: #4f4f4f;">
+            Stop these emails
+          </a>
+          .
+        </>
+      ),
+      privacyUrl,
+    },
   );
   return {
     kind: `petition-${m.type}`,

@@ -1,9 +1,9 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { launchBrowser, loads } from '../support/browser.ts';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { loads } from '../support/browser.ts';
+import { createPetitionViaApi } from '../support/server.ts';
+import { withBrowserAndServer } from '../support/browser-fixture.ts';
 
 /** What has focus: its tag, id and accessible text, and whether a focus ring is drawn. */
 const focused = (page: Page) =>
@@ -15,24 +15,12 @@ const focused = (page: Page) =>
   });
 
 describe('Kofi signs with the keyboard alone (Chromium, JavaScript on)', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  let chromium: Awaited<ReturnType<typeof launchBrowser>>;
-  before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
-    chromium = await launchBrowser();
-  });
-  after(async () => {
-    await chromium?.close();
-    await server?.close();
-    await db?.drop();
-  });
+  const fixture = withBrowserAndServer();
 
   test('skip link first, visible focus, errors announced and linked to their fields, then signed', { timeout: 60_000 }, async () => {
-    const { slug } = await createPetitionViaApi(server, { title: 'Fund the night bus', location: 'Leeds, UK' });
-    const { page } = await chromium.sandbox();
-    await page.goto(`${server.address}/petitions/${slug}`);
+    const { slug } = await createPetitionViaApi(fixture.server, { title: 'Fund the night bus', location: 'Leeds, UK' });
+    const { page } = await fixture.chromium.sandbox();
+    await page.goto(`${fixture.server.address}/petitions/${slug}`);
 
     await page.keyboard.press('Tab');
     let now = await focused(page);

@@ -50,13 +50,14 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
           <span class="label">To:</span> {p.target}
         </p>
         <h1>{p.title}</h1>
-        {p.campaign && (
-          <p class="campaign-note">
-            Part of the campaign <a href={`/campaigns/${p.campaign.slug}`}>{p.campaign.title}</a>
-          </p>
-        )}
         <div class="petition-layout">
           <div class="petition-text">
+            {/* In the text column, so on a phone the count and the sign form follow the title. */}
+            {p.campaign && (
+              <p class="campaign-note">
+                Part of the campaign <a href={`/campaigns/${p.campaign.slug}`}>{p.campaign.title}</a>
+              </p>
+            )}
             <Paragraphs text={p.body} />
             <h2>Why is this important?</h2>
             <Paragraphs text={p.why} />

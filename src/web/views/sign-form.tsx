@@ -12,16 +12,20 @@ export function SignForm({ petition, state }: { petition: Petition; state: SignF
       <h2 id="sign-heading">{petition.kind === 'pledge' ? 'Take the pledge' : 'Sign this petition'}</h2>
       <ErrorSummary form={state} headingLevel={3} />
       <TextField form={state} name="name" label="Your name" autocomplete="name" required />
-      <TextField form={state} name="email" label="Your email address" type="email" autocomplete="email" required hint="We send you a link to confirm. It is never shown to anyone." />
-      <TextField form={state} name="postcode" label="Postcode (optional)" autocomplete="postal-code" />
-      <TextField form={state} name="country" label="Country (optional)" autocomplete="country-name" />
+      <TextField form={state} name="email" label="Your email address" type="email" autocomplete="email" required hint="We email you a link to confirm." />
+      {/* Side by side, so the button stays within a phone's first screen (375 × 667). */}
+      <div class="field-pair">
+        <TextField form={state} name="postcode" label="Postcode (optional)" autocomplete="postal-code" />
+        <TextField form={state} name="country" label="Country (optional)" autocomplete="country-name" />
+      </div>
       <Checkbox form={state} name="consent" label={withKind(CURRENT_CONSENT.updatesLabel, petition.kind)} />
-      <p class="hint consent-notice">
-        {withKind(CURRENT_CONSENT.notice, petition.kind)} <a href="/privacy">Privacy</a>
-      </p>
-      <button type="submit" class="button">
+      <button type="submit" class="button" aria-describedby="consent-notice">
         {verb}
       </button>
+      {/* Right under the button, and read out with it: what happens to what was typed. */}
+      <p class="hint consent-notice" id="consent-notice">
+        {withKind(CURRENT_CONSENT.notice, petition.kind)} <a href="/privacy">Privacy</a>
+      </p>
     </form>
   );
 }
