@@ -1,7 +1,7 @@
 import type { ModerationAction } from '../../store/moderation-queries.ts';
 import type { ModerationActionKind } from '../../domain/moderation.ts';
 import { AdminPage, type StaffView } from './admin-layout.tsx';
-import { readableTime } from './format.ts';
+import { When } from './when.tsx';
 
 const ACTION_LABELS: Record<ModerationActionKind, string> = {
   approve: 'Approved',
@@ -38,7 +38,7 @@ export function AdminAuditPage({ actions, olderHref, ...view }: StaffView & { ac
             {actions.map((a) => (
               <tr>
                 <td>
-                  <time dateTime={a.createdAt.toISOString()}>{readableTime(a.createdAt)}</time>
+                  <When at={a.createdAt} />
                 </td>
                 <td>{a.userEmail}</td>
                 <td>{ACTION_LABELS[a.action] ?? a.action}</td>

@@ -1,6 +1,7 @@
 import type { ReviewItem, ReviewReason } from '../../store/moderation-queries.ts';
 import { AdminPage, type StaffView } from './admin-layout.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount } from './format.ts';
+import { When } from './when.tsx';
 
 export const REVIEW_REASON_LABELS: Record<ReviewReason, string> = {
   'awaiting-approval': 'Waiting for approval: not live yet',
@@ -43,7 +44,7 @@ export function AdminQueuePage({ items, notice, ...view }: StaffView & { items: 
                 </td>
                 <td>{formatCount(p.signatureCount)}</td>
                 <td>
-                  <time dateTime={p.createdAt.toISOString()}>{readableTime(p.createdAt)}</time>
+                  <When at={p.createdAt} />
                 </td>
               </tr>
             ))}

@@ -5,7 +5,8 @@ import { reportReasonLabel } from '../../domain/reports.ts';
 import { AdminPage, type StaffView } from './admin-layout.tsx';
 import { REVIEW_REASON_LABELS } from './admin-queue-page.tsx';
 import { CsrfField, ErrorSummary, TextArea, type FormState } from './form-fields.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount } from './format.ts';
+import { When } from './when.tsx';
 
 export type ReviewForms = Record<'hide' | 'reject' | 'restore' | 'dismiss', FormState>;
 
@@ -55,7 +56,9 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
         <dt>Organiser</dt>
         <dd>{organiserEmail ?? 'none recorded'}</dd>
         <dt>Started</dt>
-        <dd>{readableTime(p.createdAt)}</dd>
+        <dd>
+          <When at={p.createdAt} />
+        </dd>
         <dt>{p.kind === 'pledge' ? 'Pledges' : 'Signatures'}</dt>
         <dd>{formatCount(p.signatureCount)}</dd>
         <dt>In the queue</dt>
@@ -81,7 +84,7 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
           <ul>
             {edits.map((e) => (
               <li>
-                {readableTime(e.createdAt)}: {e.field} from “{e.before}” to “{e.after}”
+                <When at={e.createdAt} />: {e.field} from “{e.before}” to “{e.after}”
               </li>
             ))}
           </ul>
@@ -95,7 +98,7 @@ export function AdminReviewPage({ petition: p, organiserEmail, reasons, reports,
           <ul class="reports">
             {reports.map((r) => (
               <li>
-                <strong>{reportReasonLabel(r.reason)}</strong> · {readableTime(r.createdAt)}
+                <strong>{reportReasonLabel(r.reason)}</strong> · <When at={r.createdAt} />
                 {r.resolution && ` · ${r.resolution}`}
                 {r.details && <p>{r.details}</p>}
               </li>

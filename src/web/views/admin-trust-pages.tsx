@@ -3,11 +3,10 @@ import type { StaffMember } from '../../store/staff-session-queries.ts';
 import { isAdministrator } from '../../domain/staff.ts';
 import { AdminPage, type StaffView } from './admin-layout.tsx';
 import { CsrfField, ErrorSummary, TextField, type FormState } from './form-fields.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount } from './format.ts';
+import { When } from './when.tsx';
 
 const ALERT_KIND: Record<SigningAlert['kind'], string> = { address: 'One internet address', domain: 'One email domain', country: 'One country' };
-
-const When = ({ at }: { at: Date }) => <time dateTime={at.toISOString()}>{readableTime(at)}</time>;
 
 /** What an alert is about, in words: an address is only ever a keyed hash, so it is not shown. */
 const alertSubject = (a: SigningAlert) => (a.kind === 'address' ? 'an address (not stored; its keyed hash matches)' : a.key);

@@ -2,7 +2,8 @@ import type { Category, Petition, PetitionEdit } from '../../store/records.ts';
 import { Layout } from './layout.tsx';
 import { CsrfField, ErrorSummary, TextArea, TextField, type FormState } from './form-fields.tsx';
 import { PetitionFields } from './start-page.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount } from './format.ts';
+import { When } from './when.tsx';
 
 export type ManageForms = { edit: FormState; update: FormState; victory: FormState };
 
@@ -92,7 +93,7 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
             <ul>
               {props.edits.map((e) => (
                 <li>
-                  <time dateTime={e.createdAt.toISOString()}>{readableTime(e.createdAt)}</time>: {e.field}
+                  <When at={e.createdAt} />: {e.field}
                 </li>
               ))}
             </ul>

@@ -3,9 +3,10 @@ import { countPhrase } from '../../domain/petition.ts';
 import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
 import { Layout } from './layout.tsx';
 import { SignForm, type SignFormState } from './sign-form.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount } from './format.ts';
 import { SHARE_IMAGE_SIZE } from '../share-image-size.ts';
 import { ShareLinks } from './share-links.tsx';
+import { When } from './when.tsx';
 
 export interface PetitionPageProps {
   petition: Petition;
@@ -76,13 +77,13 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
               )}
               <dt>Started</dt>
               <dd>
-                <time dateTime={p.createdAt.toISOString()}>{readableTime(p.createdAt)}</time>
+                <When at={p.createdAt} />
               </dd>
               {p.closesAt && (
                 <>
                   <dt>{signable ? 'Closes' : 'Closed'}</dt>
                   <dd>
-                    <time dateTime={p.closesAt.toISOString()}>{readableTime(p.closesAt)}</time>
+                    <When at={p.closesAt} />
                   </dd>
                 </>
               )}
@@ -150,7 +151,7 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
                 <ol class="timeline">
                   {updates.map((u) => (
                     <li class={`update update-${u.type}`}>
-                      <time dateTime={u.createdAt.toISOString()}>{readableTime(u.createdAt)}</time>
+                      <When at={u.createdAt} />
                       <p>{u.text}</p>
                       {u.url && (
                         <p>

@@ -1,7 +1,8 @@
 import type { Petition } from '../../store/records.ts';
 import type { DeliveryRow } from '../../store/delivery-queries.ts';
 import { Layout } from './layout.tsx';
-import { formatCount, readableDay, readableTime } from './format.ts';
+import { formatCount, readableDay } from './format.ts';
+import { When } from './when.tsx';
 
 export interface PrintPageProps {
   petition: Petition;
@@ -46,7 +47,7 @@ export function PrintPage({ petition: p, count, asOf, rowsSlot }: PrintPageProps
           <strong>
             {formatCount(count)} {noun}
           </strong>{' '}
-          as of {readableTime(asOf)} (UTC).
+          as of <When at={asOf} /> (UTC).
         </p>
         <h2 class="signers-heading">{signers}</h2>
         {count === 0 ? (

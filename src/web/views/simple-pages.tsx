@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { OutboxMail, Petition } from '../../store/records.ts';
 import { Layout } from './layout.tsx';
-import { formatCount, readableTime } from './format.ts';
+import { formatCount } from './format.ts';
+import { When } from './when.tsx';
 
 /** A page with a heading and a few paragraphs: errors, notices, thank-yous. */
 export function MessagePage({ title, children }: { title: string; children: ComponentChildren }) {
@@ -66,7 +67,7 @@ export function OutboxPage({ mails }: { mails: OutboxMail[] }) {
             {mails.map((m) => (
               <tr>
                 <td>
-                  <time dateTime={m.createdAt.toISOString()}>{readableTime(m.createdAt)}</time>
+                  <When at={m.createdAt} />
                 </td>
                 <td>{m.to}</td>
                 <td>

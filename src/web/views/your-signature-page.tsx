@@ -2,7 +2,7 @@ import { consentWording, withKind } from '../../domain/consent.ts';
 import { ADDRESS_KEY_DAYS } from '../../services/ip-hash.ts';
 import type { YourSignature } from '../../services/your-signature.ts';
 import { Layout } from './layout.tsx';
-import { readableTime } from './format.ts';
+import { When } from './when.tsx';
 
 const STATE_WORDS = { pending: 'Not confirmed yet: it does not count.', confirmed: 'Confirmed.', invalidated: 'Set aside by a moderator as suspected fraud: it does not count.' } as const;
 
@@ -30,7 +30,7 @@ export function YourSignaturePage({ found, token, anonymiseAfterDays }: { found:
         <dd>{s.consent ? 'Yes, you asked for them' : 'No'}</dd>
         <dt>Signed</dt>
         <dd>
-          <time dateTime={s.createdAt.toISOString()}>{readableTime(s.createdAt)}</time>
+          <When at={s.createdAt} />
         </dd>
         <dt>Status</dt>
         <dd>{STATE_WORDS[s.state]}</dd>
