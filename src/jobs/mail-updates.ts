@@ -10,6 +10,8 @@ export const UPDATE_MAIL_CHUNK = 500;
  * Returns how many mails it queued.
  */
 export async function mailUpdateChunks(deps: { store: Store; clock: () => Date; baseUrl: string }, maxChunks = 20): Promise<number> {
+  // Nearly every tick finds nothing: ask with a read before taking the write lock (see claimDueMail).
+  if (!(await deps.store.hasQueuedUpdateMail())) return 0;
   const key = await unsubscribeKey(deps.store);
   let queued = 0;
   for (let i = 0; i < maxChunks; i++) {

@@ -1,10 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 
 /** How long a day's key lives: after that, that day's address hashes can no longer be matched to anyone. */
 export const ADDRESS_KEY_DAYS = 7;
 const KEY_PREFIX = 'address-key:';
 
+const DAY_MS = 86_400_000;
 const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
 
 /**
@@ -14,6 +15,11 @@ const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
  */
 export class AddressHasher {
   private keys = new Map<string, Promise<string>>();
+  /**
+   * The keys already read, by UTC day number, imported once: every signature hashes its address, and
+   * this spares it an await, the day's name (a toISOString) and a key import per HMAC.
+   */
+  private ready = new Map<number, KeyObject>();
 
   constructor(private readonly store: Pick<Store, 'appSecret'>) {}
 
@@ -22,14 +28,26 @@ export class AddressHasher {
     if (!key) {
       key = this.store.appSecret(`${KEY_PREFIX}${day}`, () => randomBytes(32).toString('hex'));
       key.catch(() => this.keys.delete(day));
-      if (this.keys.size > ADDRESS_KEY_DAYS * 2) this.keys.clear();
+      if (this.keys.size > ADDRESS_KEY_DAYS * 2) {
+        this.keys.clear();
+        this.ready.clear();
+      }
       this.keys.set(day, key);
     }
     return key;
   }
 
+  /** The hash at once when that day's key is already in memory; undefined when it must be read first. */
+  hashIfReady(ip: string, at: Date): string | undefined {
+    const key = this.ready.get(Math.floor(at.getTime() / DAY_MS));
+    return key && createHmac('sha256', key).update(ip).digest('base64url').slice(0, 32);
+  }
+
   async hash(ip: string, at: Date): Promise<string> {
-    const key = await this.keyFor(dayOf(at));
+    const ready = this.hashIfReady(ip, at);
+    if (ready !== undefined) return ready;
+    const key = createSecretKey(Buffer.from(await this.keyFor(dayOf(at)), 'utf8'));
+    this.ready.set(Math.floor(at.getTime() / DAY_MS), key);
     return createHmac('sha256', key).update(ip).digest('base64url').slice(0, 32);
   }
 

@@ -1,6 +1,5 @@
-import validator from 'validator';
 import { AppError, validationError } from '../domain/errors.ts';
-import { normaliseEmail } from '../domain/email.ts';
+import { isEmailAddress, normaliseEmail } from '../domain/email.ts';
 import { isSignable } from '../domain/petition.ts';
 import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
 import { CURRENT_CONSENT } from '../domain/consent.ts';
@@ -23,7 +22,7 @@ export function readSignature(raw: Record<string, unknown>): { input: SignatureI
   const f = new FieldReader(raw);
   const name = f.text('name', { label: 'Your name', max: 100, required: true });
   const email = f.text('email', { label: 'Your email address', max: 254, required: true });
-  if (!f.errors.email && !validator.isEmail(email)) f.addError('email', 'Enter an email address like name@example.com.');
+  if (!f.errors.email && !isEmailAddress(email)) f.addError('email', 'Enter an email address like name@example.com.');
   else if (!f.errors.email && isDisposableDomain(emailDomain(email.trim()))) {
     f.addError('email', 'Use an email address you keep: addresses from throwaway-mail services are not accepted.');
   }

@@ -26,7 +26,7 @@ export class SignerScreening {
 
   async screen(input: { petitionId: number; email: string; country: string | null; ip: string | null; now: Date }): Promise<Screening> {
     const { store, counters, allowlist, limits } = this.deps;
-    const ipHash = input.ip ? await this.addresses.hash(input.ip, input.now) : null;
+    const ipHash = input.ip ? (this.addresses.hashIfReady(input.ip, input.now) ?? (await this.addresses.hash(input.ip, input.now))) : null;
     if (!limits) return { ipHash, flag: null };
     // Allowlisted networks and domains are still recorded (by hash), just never counted against a limit.
     const countedAddress = input.ip && allowlist.hasAddress(input.ip) ? null : ipHash;

@@ -76,8 +76,10 @@ export class KyselyStore implements Store {
   findUserByTokenHash = (hash: string) => people.findUserByTokenHash(this.db, hash);
 
   enqueueMail = (mails: OutgoingMail[], now: Date) => outbox.enqueueMail(this.db, mails, now);
-  claimDueMail = (now: Date, limit: number, leaseMs: number) =>
-    this.transaction((tx) => outbox.claimDueMail((tx as KyselyStore).db, this.engine, now, limit, leaseMs));
+  // The mail job runs every second. On SQLite a write transaction first waits for the signing
+  // writer's commit (a disk flush) with the main thread stopped, so an idle pass only reads.
+  claimDueMail = async (now: Date, limit: number, leaseMs: number) =>
+    (await outbox.hasDueMail(this.db, now)) ? this.transaction((tx) => outbox.claimDueMail((tx as KyselyStore).db, this.engine, now, limit, leaseMs)) : [];
   markMailSent = (id: number, now: Date) => outbox.markMailSent(this.db, id, now);
   markMailRetry = (id: number, at: Date, error: string) => outbox.markMailRetry(this.db, id, at, error);
   markMailFailed = (id: number, now: Date, error: string) => outbox.markMailFailed(this.db, id, now, error);
@@ -99,6 +101,7 @@ export class KyselyStore implements Store {
   consumeLoginToken = (tokenHash: string, now: Date) => organisers.consumeLoginToken(this.db, tokenHash, now);
   appSecret = (name: string, generate: () => string) => organisers.appSecret(this.db, name, generate);
   withdrawConsent = (signatureId: number) => organisers.withdrawConsent(this.db, signatureId);
+  hasQueuedUpdateMail = () => organisers.hasQueuedUpdateMail(this.db);
   takeUpdateMailChunk = (limit: number) => organisers.takeUpdateMailChunk(this.db, this.engine, limit);
   // Imported where used so this addition stays one line apart from the shared import block.
   signaturesForDelivery = async (petitionId: number, page?: import('./delivery-queries.ts').DeliveryPage) =>

@@ -109,6 +109,10 @@ export async function consumeLoginToken(
 
 /** A secret made once and kept in the database, the same for every process and restart. */
 export async function appSecret(db: Db, name: string, generate: () => string): Promise<string> {
+  // Read first: the mail job asks every second, and on SQLite a write (even one that inserts
+  // nothing) waits for the signing writer's commit with the main thread stopped.
+  const existing = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirst();
+  if (existing) return existing.value;
   await db.insertInto('app_secrets').values({ name, value: generate() }).onConflict((oc) => oc.column('name').doNothing()).execute();
   const row = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
@@ -135,6 +139,11 @@ export interface UpdateMailChunk {
  * Takes the next chunk of recipients of an update that is still being mailed, and moves its cursor
  * past them. Run inside a transaction with the enqueueing of their mail, so a chunk is mailed once.
  */
+/** Whether any update waits to be mailed: a plain read, so the job can skip its write transaction. */
+export async function hasQueuedUpdateMail(db: Db): Promise<boolean> {
+  return (await db.selectFrom('updates').select('id').where('mail_state', '=', 'queued').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function takeUpdateMailChunk(db: Db, engine: EngineName, limit: number): Promise<UpdateMailChunk | undefined> {
   let next = db.selectFrom('updates').select(['id', 'petition_id', 'type', 'text', 'url', 'mail_cursor']).where('mail_state', '=', 'queued').orderBy('id').limit(1);
   // Another process mailing the same update skips it rather than waiting: chunks are never sent twice.

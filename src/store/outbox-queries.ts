@@ -42,18 +42,25 @@ export async function enqueueMail(db: Db, mails: OutgoingMail[], now: Date): Pro
   }
 }
 
-/** Must run inside a transaction: select due rows (skipping rows other workers hold), then lease them. */
-export async function claimDueMail(db: Db, engine: EngineName, now: Date, limit: number, leaseMs: number): Promise<OutboxMail[]> {
-  const at = now.toISOString();
-  let due = db
+/** Mail that is due and not leased to another worker. */
+const dueMail = (db: Db, at: string) =>
+  db
     .selectFrom('outbox')
     .select('id')
     .where('sent_at', 'is', null)
     .where('failed_at', 'is', null)
     .where('next_attempt_at', '<=', at)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]))
-    .orderBy('id')
-    .limit(limit);
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]));
+
+/** Whether any mail is due: a plain read, so an idle delivery pass needs no write transaction. */
+export async function hasDueMail(db: Db, now: Date): Promise<boolean> {
+  return (await dueMail(db, now.toISOString()).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Must run inside a transaction: select due rows (skipping rows other workers hold), then lease them. */
+export async function claimDueMail(db: Db, engine: EngineName, now: Date, limit: number, leaseMs: number): Promise<OutboxMail[]> {
+  const at = now.toISOString();
+  let due = dueMail(db, at).orderBy('id').limit(limit);
   if (engine === 'postgres') due = due.forUpdate().skipLocked();
   const ids = (await due.execute()).map((r) => r.id);
   if (ids.length === 0) return [];

@@ -78,6 +78,8 @@ export interface Store {
   consumeLoginToken(tokenHash: string, now: Date): Promise<{ userId: number; purpose: LoginPurpose; petitionId: number | null } | undefined>;
   appSecret(name: string, generate: () => string): Promise<string>;
   withdrawConsent(signatureId: number): Promise<number | undefined>;
+  /** Whether any update waits to be mailed (a read: no write lock is taken). */
+  hasQueuedUpdateMail(): Promise<boolean>;
   /** Must run in a transaction with the mail it causes. */
   takeUpdateMailChunk(limit: number): Promise<UpdateMailChunk | undefined>;
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -87,7 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(csrf, {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.nodeEnv === 'production' },
   });
-  app.addHook('onRequest', securityHeaders(config));
+  const headers = securityHeaders(config);
+  app.addHook('onRequest', headers.onRequest);
+  app.addHook('onRoute', headers.onRoute);
   if (config.rateLimit) {
     // With several processes the limits live in Redis, so each client has one budget, not one per process.
     const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : undefined;
@@ -110,10 +112,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const reads = deps.reads;
   // Signing moves counts, which commits report to the cache; any other write may change what a
   // petition page shows (an edit, an update, a moderator's decision): forget the cached reads.
-  app.addHook('onResponse', async (request) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || /\/signatures$/.test(request.routeOptions.url ?? '')) return;
-    reads.forgetAll();
-    deps.services.petitionsForSigning?.forgetAll();
+  // Decided per route as it is registered, so reads and signatures carry no hook for it at all.
+  const forgetReads = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      reads.forgetAll();
+      deps.services.petitionsForSigning?.forgetAll();
+    }
+    done();
+  };
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((m) => m === 'GET' || m === 'HEAD') || /\/signatures$/.test(route.url)) return;
+    route.onResponse = [...[route.onResponse ?? []].flat(), forgetReads];
   });
 
   // Live counts: this process's commits at once; with Redis, every process's (one message per commit).

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import { sendError } from './errors.tsx';
 
@@ -12,14 +12,18 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const rejectCrossSiteForms = (baseUrl: string) => {
   const ownOrigin = new URL(baseUrl).origin;
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback style: every request passes through here, and most (reads, the JSON API) at once;
+  // an async hook would cost each of them a promise.
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     // Unsubscribing is harmless and carries its own proof; mail providers post it from their servers (RFC 8058).
-    if (!UNSAFE.has(request.method) || request.url.startsWith('/api/') || request.url.startsWith('/unsubscribe/')) return;
+    if (!UNSAFE.has(request.method) || request.url.startsWith('/api/') || request.url.startsWith('/unsubscribe/')) return done();
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
     const sameHost = origin !== undefined && hostOf(origin) === request.headers.host;
     const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== ownOrigin && !sameHost);
-    if (crossSite) return sendError(new AppError('CROSS_SITE_POST', 'This form can only be sent from this site.'), request, reply);
+    // Answered here, so `done` is not called: the request goes no further.
+    if (crossSite) return void sendError(new AppError('CROSS_SITE_POST', 'This form can only be sent from this site.'), request, reply);
+    done();
   };
 };
 

@@ -1,5 +1,6 @@
 import helmet from 'helmet';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import type { Config } from '../config.ts';
 
 /** Route config flag: the route's page may be shown in other sites' frames (the embed widget). */
@@ -16,35 +17,65 @@ declare module 'fastify' {
  * (nothing from other origins but the configured map tiles), HSTS in production, nosniff, a
  * same-origin referrer policy, and no framing except on routes marked `frameable`.
  * (@fastify/helmet rebuilt the policy on every request: a few per cent of each request's time.)
+ *
+ * Helmet's middleware still rebuilt the CSP string and called `res.setHeader` a dozen times per
+ * request (a tenth of a signature's time in a profile), and reading the route's config to pick a
+ * policy allocated a fresh `routeOptions` object. So helmet runs once here, against a recording
+ * response, and each request copies the recorded headers onto the reply: Fastify writes them with
+ * the rest in one `writeHead`. `onRequest` goes on every request (404s and errors included);
+ * `onRoute` gives the few frameable routes a second hook that swaps in their policy.
  */
 export function securityHeaders(config: Pick<Config, 'mapTileUrl' | 'nodeEnv'>) {
   const tileOrigin = new URL(config.mapTileUrl.replace(/\{[a-z]\}/g, 'a')).origin;
   const policy = (frameAncestors: string[]) =>
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', tileOrigin],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors,
-          ...(config.nodeEnv === 'production' ? { upgradeInsecureRequests: [] } : {}),
+    recorded(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:', tileOrigin],
+            connectSrc: ["'self'"],
+            fontSrc: ["'self'"],
+            objectSrc: ["'none'"],
+            baseUri: ["'self'"],
+            formAction: ["'self'"],
+            frameAncestors,
+            ...(config.nodeEnv === 'production' ? { upgradeInsecureRequests: [] } : {}),
+          },
         },
-      },
-      strictTransportSecurity: config.nodeEnv === 'production',
-      referrerPolicy: { policy: 'same-origin' },
-      xFrameOptions: frameAncestors.includes("'none'") ? { action: 'deny' } : false,
-    });
+        strictTransportSecurity: config.nodeEnv === 'production',
+        referrerPolicy: { policy: 'same-origin' },
+        xFrameOptions: frameAncestors.includes("'none'") ? { action: 'deny' } : false,
+      }),
+    );
   const closed = policy(["'none'"]);
   const frameable = policy(['*']);
-  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const apply = (request.routeOptions.config as FrameableRoute).frameable ? frameable : closed;
-    apply(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  const dropped = Object.keys(closed).filter((name) => !(name in frameable));
+  const frame = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    for (const name of dropped) reply.removeHeader(name);
+    reply.headers(frameable);
+    done();
   };
+  return {
+    onRequest: (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      reply.headers(closed);
+      done();
+    },
+    onRoute: (route: RouteOptions) => {
+      if ((route.config as FrameableRoute | undefined)?.frameable) route.onRequest = [...[route.onRequest ?? []].flat(), frame];
+    },
+  };
+}
+
+/** The headers a helmet middleware sets, recorded from one run against a stand-in response (lower-case names). */
+function recorded(middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = { setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)), removeHeader: () => {} };
+  let failed: unknown;
+  middleware({} as IncomingMessage, res as unknown as ServerResponse, (error) => (failed = error));
+  if (failed) throw failed;
+  return headers;
 }

@@ -38,18 +38,30 @@ const PAUSED: Record<Switch, { on: (s: SiteSettings) => boolean; error: () => Ap
 /**
  * Installs the kill switches and the banner on every route of the app (call before registering
  * routes). Callback-style hooks: most requests pass straight through without a promise.
+ * Each guarded route gets its own onRequest hook when it is registered, so the other routes (the
+ * count, the page) carry no check at all, and none reads `request.routeOptions` per request (a
+ * getter that builds a new object each time). It goes first among the route's own hooks, so a
+ * paused site answers before a rate limit counts the request.
  */
 export function installSiteControls(app: FastifyInstance, settings: SiteSettingsCache): void {
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
-    const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const guarded = GUARDED[`${method} ${request.routeOptions.url ?? ''}`];
-    if (!guarded) return done();
-    settings.current().then((now) => {
-      if (!PAUSED[guarded].on(now)) return done();
-      // Answered here, so `done` is not called: the request goes no further.
-      reply.header('retry-after', '600').header('cache-control', 'no-store');
-      sendError(PAUSED[guarded].error(), request, reply);
-    }, done);
+  app.addHook('onRoute', (route) => {
+    const switches: Record<string, Switch> = {};
+    for (const method of [route.method].flat()) {
+      const guarded = GUARDED[`${method === 'HEAD' ? 'GET' : method} ${route.url}`];
+      if (guarded) switches[method] = guarded;
+    }
+    if (Object.keys(switches).length === 0) return;
+    const guard = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      const guarded = switches[request.method];
+      if (!guarded) return done();
+      settings.current().then((now) => {
+        if (!PAUSED[guarded].on(now)) return done();
+        // Answered here, so `done` is not called: the request goes no further.
+        reply.header('retry-after', '600').header('cache-control', 'no-store');
+        sendError(PAUSED[guarded].error(), request, reply);
+      }, done);
+    };
+    route.onRequest = [guard, ...[route.onRequest ?? []].flat()];
   });
 
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
 import { userForToken } from '../../services/accounts.ts';
 import type { Store } from '../../store/store.ts';
@@ -12,8 +12,13 @@ export async function authenticate(store: Store, request: FastifyRequest): Promi
   return user;
 }
 
-/** Writes to the API take JSON only: a form on another site cannot send it without CORS. */
-export async function requireJsonPosts(request: FastifyRequest): Promise<void> {
-  if (request.method !== 'POST') return;
-  if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json).');
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * Writes to the API take JSON only: a form on another site cannot send it without CORS.
+ * Callback style, because every API request passes here and most go straight on.
+ */
+export function requireJsonPosts(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  if (request.method !== 'POST' || JSON_TYPE.test(request.headers['content-type'] ?? '')) return done();
+  done(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (Content-Type: application/json).'));
 }

@@ -15,13 +15,17 @@ import { readSearch, searchPetitions, type SearchParams } from '../../services/s
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
 
+const SIGNED = JSON.stringify({ status: 'signed' });
+const CONFIRMATION_SENT = JSON.stringify({ status: 'confirmation_sent' });
+
 export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   const { services, config } = deps;
   const { store } = services;
 
   // Public reads may be called from any site; writes only with JSON, which forms cannot send.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.method === 'GET') reply.header('access-control-allow-origin', '*');
+    done();
   });
   app.addHook('preValidation', requireJsonPosts);
   const authenticate = (request: FastifyRequest) => authenticateToken(store, request);
@@ -46,10 +50,10 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.get('/petitions/:slug/count', async (request: SlugRequest, reply) => {
     const count = await deps.reads!.count(request.params.slug);
     if (!count) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    const etag = `W/"${count.signatureCount}"`;
-    reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10').header('etag', etag);
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return { slug: count.slug, signatureCount: count.signatureCount, at: count.at.toISOString() };
+    reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10').header('etag', count.etag);
+    if (request.headers['if-none-match'] === count.etag) return reply.code(304).send();
+    // Already JSON: a string with a JSON content type goes out as it is.
+    return reply.type('application/json; charset=utf-8').send(count.json);
   });
 
   app.get('/petitions/:slug/areas', async (request: SlugRequest, reply) => {
@@ -61,7 +65,8 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {
     const result = await signPetition(services, request.params.slug, asRecord(request.body), { ip: request.ip });
     if (result === 'confirmation_sent') deps.onMailQueued?.();
-    return result === 'signed' ? reply.code(201).send({ status: 'signed' }) : reply.code(202).send({ status: 'confirmation_sent' });
+    // The two answers are constants: sent as ready JSON, not serialised again for every signer.
+    return reply.type('application/json; charset=utf-8').code(result === 'signed' ? 201 : 202).send(result === 'signed' ? SIGNED : CONFIRMATION_SENT);
   });
 
   app.post('/petitions', { config: writeRateLimit }, async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -19,9 +20,11 @@ export const liveRoutes = (deps: AppDeps, live: LiveCounts) => async (app: Fasti
       return { error: { code: 'UNAVAILABLE', message: 'Too many live viewers here: the page polls instead.' } };
     }
     // From here the response is ours, not Fastify's: it stays open until the viewer leaves.
+    // Fastify no longer writes the headers set on the reply (the security headers among them): we do.
+    const headers = reply.getHeaders() as OutgoingHttpHeaders;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
+    res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
     res.write('retry: 5000\n\n');
     const stop = live.watch(petition.id, petition.slug, res, petition.signatureCount);
     // The response's close fires when the connection ends, whoever ends it.

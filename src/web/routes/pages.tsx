@@ -85,7 +85,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     if (!page) return answerRemovedPetition(services.store, request.params.slug, reply);
     reply.header('cache-control', CACHEABLE).header('etag', page.etag);
     if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
-    return html(reply, page.html);
+    return reply.type('text/html; charset=utf-8').send(page.body);
   });
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {
