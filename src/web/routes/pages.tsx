@@ -143,7 +143,8 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
         ),
       );
     }
-    const petition = await services.store.findPetitionBySlug(outcome.petitionSlug);
+    // The signing path's one-second cache: a title and a kind to thank people with, not a count.
+    const petition = await services.petitionsForSigning.find(outcome.petitionSlug);
     if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
     if (outcome.status === 'closed') {
       return html(
