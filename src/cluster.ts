@@ -4,6 +4,18 @@ import { openConfiguredStore, startServer } from './main.ts';
 import { seedDemo } from './services/seed-demo.ts';
 
 /**
+ * Node flags a server process should run with; `npm start` passes the same. A young generation of
+ * 64 MB semi-spaces (V8's default tops out at 16) cut garbage collection on the signing path, where
+ * hundreds of requests wait for their commit at once (decision 0025).
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+export function withServerFlags(execArgv: string[]): string[] {
+  const named = (flag: string) => flag.split('=')[0]!;
+  return [...execArgv, ...SERVER_NODE_FLAGS.filter((f) => !execArgv.some((a) => named(a) === named(f)))];
+}
+
+/**
  * `undersign serve --workers N`: N identical processes sharing one port (Node's cluster module), for
  * PostgreSQL. Nothing in a process is state another needs: counts and signatures live in the
  * database, limits in Redis, outbox claims are SKIP LOCKED. The primary migrates and seeds once,
@@ -25,6 +37,8 @@ export async function serveCluster(config: Config, workers: number): Promise<voi
   if (config.demo) await seedDemo(store, new Date());
   await store.close();
 
+  // Workers get the server's Node flags however the primary was started (`npx undersign`, a unit file).
+  cluster.setupPrimary({ execArgv: withServerFlags(process.execArgv) });
   let stopping = false;
   let announced = false;
   cluster.on('message', (_worker, message: { listening?: string; engine?: string }) => {
