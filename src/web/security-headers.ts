@@ -59,14 +59,31 @@ export function securityHeaders(config: Pick<Config, 'mapTileUrl' | 'nodeEnv'>) 
     reply.headers(frameable);
     done();
   };
+  const api = apiHeaders(closed);
   return {
-    onRequest: (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-      reply.headers(closed);
+    onRequest: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      reply.headers(request.url.startsWith('/api/') ? api : closed);
       done();
     },
     onRoute: (route: RouteOptions) => {
       if ((route.config as FrameableRoute | undefined)?.frameable) route.onRequest = [...[route.onRequest ?? []].flat(), frame];
     },
+  };
+}
+
+/**
+ * What a JSON answer needs of the page policy (OWASP's REST security headers): it is never a
+ * document, so it runs no script and loads nothing, cannot be framed, is never sniffed into HTML,
+ * and sends no referrer. The dozen headers of a page's policy were a quarter of a count request's
+ * header bytes, written for every reader polling the count.
+ */
+function apiHeaders(page: Record<string, string>): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    ...(page['strict-transport-security'] ? { 'strict-transport-security': page['strict-transport-security'] } : {}),
   };
 }
 

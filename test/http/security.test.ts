@@ -61,10 +61,11 @@ describe('security battery (SQLite)', () => {
   });
 
   test('headers: a strict CSP with no framing, nosniff and a same-origin referrer on pages, the API and assets; HSTS only in production', async () => {
-    for (const path of ['/', '/api/v1/petitions', '/assets/site.css']) {
+    for (const path of ['/', '/api/v1/petitions', '/assets/site.css', '/api/v1/nothing-here']) {
       const res = await server.request(path);
       const csp = res.headers.get('content-security-policy') ?? '';
-      assert.match(csp, /default-src 'self'/, path);
+      // JSON is never a document: it may load nothing at all.
+      assert.match(csp, path.startsWith('/api/') ? /^default-src 'none'/ : /default-src 'self'/, path);
       assert.match(csp, /frame-ancestors 'none'/, path);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, path);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
@@ -76,6 +77,7 @@ describe('security battery (SQLite)', () => {
     try {
       const res = await production.request('/');
       assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+      assert.match((await production.request('/api/v1/petitions')).headers.get('strict-transport-security') ?? '', /max-age=\d+/, 'the API too');
       assert.match(res.headers.get('content-security-policy') ?? '', /upgrade-insecure-requests/);
       assert.equal((await production.request('/dev/outbox')).status, 404, 'no development outbox in production');
     } finally {
