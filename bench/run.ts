@@ -48,7 +48,7 @@ function signRequest(tag: string, acknowledged: Set<string>) {
   };
 }
 
-async function baselines(dir: string) {
+async function baselines() {
   const server = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/baseline-server.ts'], {});
   let figures: { post: number; count: number; page: number };
   try {
@@ -68,15 +68,18 @@ async function baselines(dir: string) {
   } finally {
     await server.stop();
   }
-  // The floor: bare Fastify plus a durable group-committed row in our schema, nothing else.
-  const floor = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/floor-server.ts'], { DATABASE_URL: join(dir, 'floor.sqlite') });
+  return figures;
+}
+
+/** The floor: bare Fastify plus a durable group-committed row in our schema, nothing else. */
+async function floorRun(label: string, databaseUrl: string, base: { post: number }) {
+  const floor = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/floor-server.ts'], { DATABASE_URL: databaseUrl });
   try {
     const signing = await load(floor.url, signRequest('floor', new Set()));
-    rows.push({ name: 'floor: bare POST + group-committed row in our schema, SQLite', ...signing, baseline: figures.post });
+    rows.push({ name: `floor: bare POST + group-committed row in our schema, ${label}`, ...signing, baseline: base.post });
   } finally {
     await floor.stop();
   }
-  return figures;
 }
 
 async function engineRun(label: string, databaseUrl: string, base: { post: number; count: number; page: number }) {
@@ -151,14 +154,14 @@ async function clusterRun(databaseUrl: string, base: { post: number }) {
   }
 }
 
-async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+async function postgresDatabase(suffix: string): Promise<{ url: string; drop(): Promise<void> } | null> {
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
   try {
     await admin.connect();
   } catch {
     return null;
   }
-  const name = `undersign_bench_${process.pid}`;
+  const name = `undersign_bench_${process.pid}_${suffix}`;
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(POSTGRES_ADMIN);
@@ -176,15 +179,19 @@ async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> 
 
 const dir = mkdtempSync(join(tmpdir(), 'undersign-bench-'));
 try {
-  const base = await baselines(dir);
+  const base = await baselines();
+  await floorRun('SQLite', join(dir, 'floor.sqlite'), base);
   await engineRun('SQLite', join(dir, 'bench.sqlite'), base);
-  const postgres = await postgresDatabase();
+  const postgres = await postgresDatabase('app');
   if (postgres) {
+    const floor = (await postgresDatabase('floor'))!;
     try {
+      await floorRun('PostgreSQL', floor.url, base);
       await engineRun('PostgreSQL', postgres.url, base);
       await clusterRun(postgres.url, base);
     } finally {
       await postgres.drop();
+      await floor.drop();
     }
   } else checks.push(`PostgreSQL not reachable at ${POSTGRES_ADMIN}: skipped`);
 
