@@ -6,7 +6,7 @@ import { CURRENT_CONSENT } from '../domain/consent.ts';
 import { emailDomain } from '../domain/signer-limits.ts';
 import { isDisposableDomain } from './disposable-email.ts';
 import { FieldReader } from './field-reader.ts';
-import { hashSecret, newSecret } from './tokens.ts';
+import { newSignatureToken, signatureTokenKey } from './tokens.ts';
 import type { ServiceContext } from './context.ts';
 
 export interface SignatureInput {
@@ -49,9 +49,9 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
   if (Object.keys(errors).length > 0) throw validationError(errors);
 
   const byEmail = ctx.config.signatureConfirmation === 'email';
-  const token = newSecret();
-  const email = normaliseEmail(input.email);
   const now = ctx.clock();
+  const token = newSignatureToken(now);
+  const email = normaliseEmail(input.email);
   const { ipHash, flag } = await ctx.screening.screen({ petitionId: petition.id, email, country: input.country, ip: client.ip, now });
   const outcome = await ctx.batcher.sign({
     petitionId: petition.id,
@@ -60,7 +60,7 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
     postcode: input.postcode,
     country: input.country,
     consent: input.consent,
-    tokenHash: hashSecret(token),
+    tokenHash: signatureTokenKey(token),
     confirmed: !byEmail,
     ipHash,
     flag,

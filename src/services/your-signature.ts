@@ -1,6 +1,6 @@
 import type { SignerRecord } from '../store/signer-queries.ts';
 import type { Petition } from '../store/records.ts';
-import { hashSecret } from './tokens.ts';
+import { looksLikeSignatureToken, signatureTokenKey } from './tokens.ts';
 import type { ServiceContext } from './context.ts';
 
 /**
@@ -12,11 +12,9 @@ export interface YourSignature {
   petition: Petition;
 }
 
-const looksLikeToken = (token: string): boolean => /^[A-Za-z0-9_-]{20,100}$/.test(token);
-
 export async function findYourSignature(ctx: Pick<ServiceContext, 'store'>, token: string): Promise<YourSignature | undefined> {
-  if (!looksLikeToken(token)) return undefined;
-  const signature = await ctx.store.findSignatureByTokenHash(hashSecret(token));
+  if (!looksLikeSignatureToken(token)) return undefined;
+  const signature = await ctx.store.findSignatureByTokenHash(signatureTokenKey(token));
   if (!signature) return undefined;
   const petition = await ctx.store.findPetitionById(signature.petitionId);
   return petition && { signature, petition };

@@ -160,7 +160,7 @@ describe('petition pages in a real browser (Chromium, SQLite, development outbox
     assert.match(new URL(page.url()).pathname, /^\/dev\/outbox\/\d+$/);
     const links = page.locator('.mail-text a');
     assert.equal(await links.count(), 1, 'the mail holds one link');
-    assert.match((await links.getAttribute('href')) ?? '', new RegExp(`^${server.address}/signatures/confirm/[A-Za-z0-9_-]{20,}$`));
+    assert.match((await links.getAttribute('href')) ?? '', new RegExp(`^${server.address}/signatures/confirm/[0-9a-z]{8}\\.[A-Za-z0-9_-]{43}$`));
     const confirmUrl = (await links.getAttribute('href'))!;
     await loads(page, () => links.click());
     assert.equal(page.url(), confirmUrl);

@@ -614,13 +614,16 @@ describe('bad input over HTTP (SQLite)', () => {
       const { slug: pendingSlug } = await createPetitionViaApi(server, { title: 'Confirm me properly' });
       assert.equal((await server.postJson(`/api/v1/petitions/${pendingSlug}/signatures`, { name: 'Dev', email: 'dev@example.org' })).status, 202);
       const [mail] = (await server.store.listOutbox(100)).filter((m) => m.to === 'dev@example.org');
-      const real = /\/signatures\/confirm\/([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
+      const real = /\/signatures\/confirm\/([A-Za-z0-9_.-]+)/.exec(mail?.text ?? '')?.[1];
       assert.ok(real, 'the real token');
       const before = await snapshot(server, pendingSlug);
       assert.equal(before.pending, 1);
 
       const flipped = (real[0] === 'A' ? 'B' : 'A') + real.slice(1);
-      for (const token of ['garbage', randomBytes(32).toString('base64url'), flipped, `${real}x`, real.slice(0, -1), "'%20or%20'1'='1", '%00', 'a'.repeat(100), '..%2F..%2Fadmin']) {
+      // The right time in front of a wrong secret, and the right secret without its time.
+      const wrongSecret = real.slice(0, -1) + (real.endsWith('A') ? 'B' : 'A');
+      const secretAlone = real.slice(real.indexOf('.') + 1);
+      for (const token of ['garbage', randomBytes(32).toString('base64url'), flipped, wrongSecret, secretAlone, `${real}x`, real.slice(0, -1), "'%20or%20'1'='1", '%00', 'a'.repeat(100), '..%2F..%2Fadmin']) {
         const res = await server.request(`/signatures/confirm/${token}`);
         const html = await expectHtml(res, 404);
         assert.match(html, /This link does not work/);
