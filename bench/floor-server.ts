@@ -93,7 +93,8 @@ async function flush() {
 const app = Fastify();
 app.post('/api/v1/petitions/:slug/signatures', async (request, reply) => {
   const body = request.body as { email: string; name: string };
-  const tokenHash = createHash('sha256').update(randomBytes(32)).digest('base64url');
+  // Keyed as the app keys a signature's link (decision 0026): its time, then the hash.
+  const tokenHash = `${Date.now().toString(36)}.${createHash('sha256').update(randomBytes(32)).digest('hex')}`;
   await new Promise<void>((resolve, reject) => {
     queue.push({ row: { email: String(body.email), name: String(body.name), tokenHash }, done: (error) => (error ? reject(error) : resolve()) });
     schedule();
