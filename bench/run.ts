@@ -1,8 +1,9 @@
 /**
- * npm run bench: the real routes against bare Fastify routes measured in the same run, on SQLite
- * and (when reachable) PostgreSQL. Each server is its own process on loopback; autocannon loads it
- * for BENCH_SECONDS (10) with BENCH_CONNECTIONS (256). Ends with a check that every acknowledged
- * signature is stored and each count column equals its rows; exits 1 when not.
+ * npm run bench: the real routes against bare Fastify routes, on SQLite and (when reachable)
+ * PostgreSQL. Each server is its own process on loopback; autocannon loads each real route for
+ * BENCH_SECONDS (10) with BENCH_CONNECTIONS (256), in BENCH_ROUNDS (5) slices alternating with the
+ * bare route it is compared with, so both see the same machine. Ends with a check that every
+ * acknowledged signature is stored and each count column equals its rows; exits 1 when not.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { openEngine } from '../src/store/engine.ts';
 import { openStore } from '../src/store/kysely-store.ts';
 import { hashSecret } from '../src/services/tokens.ts';
 import { SERVER_NODE_FLAGS } from '../src/cluster.ts';
-import { CONNECTIONS, DURATION, load, startServer, withMemory, type Figures } from './support.ts';
+import { CONNECTIONS, DURATION, load, paired, ROUNDS, startServer, withMemory, type Figures, type Server } from './support.ts';
 
 const SLUG = 'open-the-library-24-hours-during-exams';
 const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -48,53 +49,52 @@ function signRequest(tag: string, acknowledged: Set<string>) {
   };
 }
 
-async function baselines() {
-  const server = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/baseline-server.ts'], {});
-  let figures: { post: number; count: number; page: number };
-  try {
-    // The same requests as the signing run (a new address each, built by the load generator), so
-    // that only the server differs between the two; the one below with a fixed body is for comparison.
-    const post = await load(server.url, signRequest('bare', new Set()));
-    const fixedPost = await load(server.url, { method: 'POST', path: `/api/v1/petitions/x/signatures`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench Signer', email: 'b@example.org' }) });
-    const count = await load(server.url, { method: 'GET', path: '/api/v1/petitions/x/count' });
-    const page = await load(server.url, { method: 'GET', path: '/petitions/x' });
-    rows.push(
-      { name: 'bare Fastify POST', ...post, baseline: post.rps },
-      { name: 'bare Fastify POST, one fixed body (for comparison)', ...fixedPost, baseline: post.rps },
-      { name: 'bare Fastify GET (JSON)', ...count, baseline: count.rps },
-      { name: 'bare Fastify GET (12 KB HTML)', ...page, baseline: page.rps },
-    );
-    figures = { post: post.rps, count: count.rps, page: page.rps };
-  } finally {
-    await server.stop();
-  }
-  return figures;
+const BARE = {
+  post: (url: string) => ({ url, request: signRequest('bare', new Set()) }),
+  count: (url: string) => ({ url, request: { method: 'GET' as const, path: '/api/v1/petitions/x/count' } }),
+  page: (url: string) => ({ url, request: { method: 'GET' as const, path: '/petitions/x' } }),
+};
+
+/** The bare routes on their own, for reference; each real route is then measured against them in alternating slices. */
+async function baselines(bare: Server) {
+  // The same requests as the signing run (a new address each, built by the load generator), so
+  // that only the server differs between the two; the one with a fixed body is for comparison.
+  const post = await load(bare.url, BARE.post(bare.url).request);
+  const fixedPost = await load(bare.url, { method: 'POST', path: `/api/v1/petitions/x/signatures`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench Signer', email: 'b@example.org' }) });
+  const count = await load(bare.url, BARE.count(bare.url).request);
+  const page = await load(bare.url, BARE.page(bare.url).request);
+  rows.push(
+    { name: 'bare Fastify POST', ...post, baseline: post.rps },
+    { name: 'bare Fastify POST, one fixed body (for comparison)', ...fixedPost, baseline: post.rps },
+    { name: 'bare Fastify GET (JSON)', ...count, baseline: count.rps },
+    { name: 'bare Fastify GET (12 KB HTML)', ...page, baseline: page.rps },
+  );
 }
 
 /** The floor: bare Fastify plus a durable group-committed row in our schema, nothing else. */
-async function floorRun(label: string, databaseUrl: string, base: { post: number }) {
+async function floorRun(label: string, databaseUrl: string, bare: Server) {
   const floor = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/floor-server.ts'], { DATABASE_URL: databaseUrl });
   try {
-    const signing = await load(floor.url, signRequest('floor', new Set()));
-    rows.push({ name: `floor: bare POST + group-committed row in our schema, ${label}`, ...signing, baseline: base.post });
+    const signing = await paired(BARE.post(bare.url), { url: floor.url, request: signRequest('floor', new Set()) });
+    rows.push({ name: `floor: bare POST + group-committed row in our schema, ${label}`, ...signing });
   } finally {
     await floor.stop();
   }
 }
 
-async function engineRun(label: string, databaseUrl: string, base: { post: number; count: number; page: number }) {
+async function engineRun(label: string, databaseUrl: string, bare: Server) {
   const server = await startServer([...NODE_FLAGS, 'bin/undersign.js', 'serve'], { ...APP_ENV, DATABASE_URL: databaseUrl });
   const acknowledged = new Set<string>();
   const tag = label.toLowerCase(); // emails are stored normalised
   try {
-    const signing = await withMemory(server, () => load(server.url, signRequest(`${tag}-sign`, acknowledged)));
-    const count = await load(server.url, { method: 'GET', path: `/api/v1/petitions/${SLUG}/count` });
-    const page = await load(server.url, { method: 'GET', path: `/petitions/${SLUG}` });
+    const signing = await withMemory(server, () => paired(BARE.post(bare.url), { url: server.url, request: signRequest(`${tag}-sign`, acknowledged) }));
+    const count = await paired(BARE.count(bare.url), { url: server.url, request: { method: 'GET', path: `/api/v1/petitions/${SLUG}/count` } });
+    const page = await paired(BARE.page(bare.url), { url: server.url, request: { method: 'GET', path: `/petitions/${SLUG}` } });
 
     // Pending signatures with known links, written beside the running server, then confirmed through it.
     const store = await openStore(openEngine(databaseUrl));
     const petition = (await store.findPetitionBySlug(SLUG))!;
-    const tokens = Array.from({ length: Math.ceil(DURATION * 15_000) }, (_, i) => `bench-confirm-${tag}-${i}-${'x'.repeat(20)}`);
+    const tokens = Array.from({ length: Math.ceil((DURATION + 1) * 15_000) }, (_, i) => `bench-confirm-${tag}-${i}-${'x'.repeat(20)}`);
     for (let i = 0; i < tokens.length; i += 5000) {
       await store.commitSignatureBatch({
         now: new Date(),
@@ -106,7 +106,7 @@ async function engineRun(label: string, databaseUrl: string, base: { post: numbe
       });
     }
     let next = 0;
-    const confirm = await load(server.url, { method: 'GET', path: '/', setupRequest: (req: object) => ({ ...req, path: `/signatures/confirm/${tokens[next++ % tokens.length]}` }) });
+    const confirm = await paired(BARE.page(bare.url), { url: server.url, request: { method: 'GET', path: '/', setupRequest: (req: object) => ({ ...req, path: `/signatures/confirm/${tokens[next++ % tokens.length]}` }) } });
 
     await server.stop();
     // Every signature of one batch carries the batch's time: distinct times count the commits.
@@ -120,11 +120,13 @@ async function engineRun(label: string, databaseUrl: string, base: { post: numbe
     const confirmed = await store.countSignatures(petition.id, 'confirmed');
     await store.close();
 
+    // Signing ran for DURATION seconds plus one of warm-up.
+    const signingSeconds = DURATION + 1;
     rows.push(
-      { name: `POST signatures, ${label}`, ...signing.value, baseline: base.post, extra: `${(signing.value.rps * DURATION / Math.max(commits, 1)).toFixed(0)} signatures per commit, ${(commits / DURATION).toFixed(0)} commits/s; RSS ${signing.startMiB.toFixed(0)} → peak ${signing.peakMiB.toFixed(0)} → ${signing.endMiB.toFixed(0)} MiB` },
-      { name: `GET count, ${label}`, ...count, baseline: base.count },
-      { name: `GET petition page, ${label}`, ...page, baseline: base.page },
-      { name: `GET confirmation link, ${label}`, ...confirm, baseline: base.page },
+      { name: `POST signatures, ${label}`, ...signing.value, extra: `${(signed.length / Math.max(commits, 1)).toFixed(0)} signatures per commit, ${(commits / signingSeconds).toFixed(0)} commits/s; RSS ${signing.startMiB.toFixed(0)} → peak ${signing.peakMiB.toFixed(0)} → ${signing.endMiB.toFixed(0)} MiB` },
+      { name: `GET count, ${label}`, ...count },
+      { name: `GET petition page, ${label}`, ...page },
+      { name: `GET confirmation link, ${label}`, ...confirm },
     );
     const ok = lost === 0 && after.signatureCount === confirmed;
     failed ||= !ok;
@@ -135,17 +137,17 @@ async function engineRun(label: string, databaseUrl: string, base: { post: numbe
 }
 
 /** Two processes (cluster) against one PostgreSQL, 64 connections on one petition: the hot-row case. */
-async function clusterRun(databaseUrl: string, base: { post: number }) {
+async function clusterRun(databaseUrl: string, bare: Server) {
   const server = await startServer([...NODE_FLAGS, 'bin/undersign.js', 'serve', '--workers', '2'], { ...APP_ENV, DATABASE_URL: databaseUrl });
   const acknowledged = new Set<string>();
   try {
-    const signing = await load(server.url, signRequest('cluster-sign', acknowledged), 64);
+    const signing = await paired(BARE.post(bare.url), { url: server.url, request: signRequest('cluster-sign', acknowledged) }, 64);
     await server.stop();
     const store = await openStore(openEngine(databaseUrl));
     const petition = (await store.findPetitionBySlug(SLUG))!;
     const confirmed = await store.countSignatures(petition.id, 'confirmed');
     await store.close();
-    rows.push({ name: 'POST signatures, PostgreSQL, 2 processes, 64 connections', ...signing, baseline: base.post });
+    rows.push({ name: 'POST signatures, PostgreSQL, 2 processes, 64 connections (baseline also at 64)', ...signing });
     const ok = petition.signatureCount === confirmed;
     failed ||= !ok;
     checks.push(`PostgreSQL, 2 processes: ${acknowledged.size} acknowledged; count column ${petition.signatureCount} = confirmed rows ${confirmed}: ${ok ? 'OK' : 'FAILED'}`);
@@ -179,26 +181,31 @@ async function postgresDatabase(suffix: string): Promise<{ url: string; drop(): 
 
 const dir = mkdtempSync(join(tmpdir(), 'undersign-bench-'));
 try {
-  const base = await baselines();
-  await floorRun('SQLite', join(dir, 'floor.sqlite'), base);
-  await engineRun('SQLite', join(dir, 'bench.sqlite'), base);
-  const postgres = await postgresDatabase('app');
-  if (postgres) {
-    const floor = (await postgresDatabase('floor'))!;
-    try {
-      await floorRun('PostgreSQL', floor.url, base);
-      await engineRun('PostgreSQL', postgres.url, base);
-      await clusterRun(postgres.url, base);
-    } finally {
-      await postgres.drop();
-      await floor.drop();
-    }
-  } else checks.push(`PostgreSQL not reachable at ${POSTGRES_ADMIN}: skipped`);
+  const bare = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/baseline-server.ts'], {});
+  try {
+    await baselines(bare);
+    await floorRun('SQLite', join(dir, 'floor.sqlite'), bare);
+    await engineRun('SQLite', join(dir, 'bench.sqlite'), bare);
+    const postgres = await postgresDatabase('app');
+    if (postgres) {
+      const floor = (await postgresDatabase('floor'))!;
+      try {
+        await floorRun('PostgreSQL', floor.url, bare);
+        await engineRun('PostgreSQL', postgres.url, bare);
+        await clusterRun(postgres.url, bare);
+      } finally {
+        await postgres.drop();
+        await floor.drop();
+      }
+    } else checks.push(`PostgreSQL not reachable at ${POSTGRES_ADMIN}: skipped`);
+  } finally {
+    await bare.stop();
+  }
 
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s per route, load generator on the same machine (${new Date().toISOString()})\n`);
-  console.log('| route | req/s | p50 ms | p99 ms | ratio to its baseline | 2xx | errors | notes |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(r.rps / r.baseline).toFixed(2)} | ${r.ok} | ${r.errors} | ${r.extra ?? ''} |`);
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s per route in ${ROUNDS} slices alternating with its bare baseline (its req/s in the baseline column), load generator on the same machine (${new Date().toISOString()})\n`);
+  console.log('| route | req/s | p50 ms | p99 ms | baseline req/s | ratio | 2xx | errors | notes |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.baseline.toFixed(0)} | ${(r.rps / r.baseline).toFixed(2)} | ${r.ok} | ${r.errors} | ${r.extra ?? ''} |`);
   console.log('');
   for (const c of checks) console.log(c);
   if (failed) process.exitCode = 1;

@@ -71,9 +71,9 @@ export async function startServer(args: string[], env: Record<string, string>): 
 
 type Request = autocannon.Request;
 
-/** Loads a server with autocannon for DURATION seconds; `onOk` hears each 2xx with the request's context. */
-export async function load(url: string, request: Request, connections = CONNECTIONS): Promise<Figures> {
-  const result = await autocannon({ url, connections, duration: DURATION, requests: [request] });
+/** Loads a server with autocannon for DURATION seconds (or `duration`); `onOk` hears each 2xx with the request's context. */
+export async function load(url: string, request: Request, connections = CONNECTIONS, duration = DURATION): Promise<Figures> {
+  const result = await autocannon({ url, connections, duration, requests: [request] });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], errors: result.errors + result.non2xx + result.timeouts };
 }
 
@@ -88,4 +88,40 @@ export async function withMemory<T>(server: Server, work: () => Promise<T>): Pro
   } finally {
     clearInterval(timer);
   }
+}
+
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+export interface Target {
+  url: string;
+  request: Request;
+}
+
+/**
+ * A route and its bare baseline loaded in alternating slices (ROUNDS of each, DURATION in all per
+ * side), after a second's warm-up of each. These machines' speed drifts by a third within minutes,
+ * so a baseline measured minutes before its route made ratios swing between identical runs; slices
+ * side by side share the drift. Requests per second: the mean of the slices; p50 their median; p99
+ * the worst slice's.
+ */
+export async function paired(baseline: Target, route: Target, connections = CONNECTIONS): Promise<Figures & { baseline: number }> {
+  const slice = DURATION / ROUNDS;
+  await load(baseline.url, baseline.request, connections, 1);
+  await load(route.url, route.request, connections, 1);
+  const base: Figures[] = [];
+  const real: Figures[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    base.push(await load(baseline.url, baseline.request, connections, slice));
+    real.push(await load(route.url, route.request, connections, slice));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    rps: mean(real.map((f) => f.rps)),
+    p50: median(real.map((f) => f.p50)),
+    p99: Math.max(...real.map((f) => f.p99)),
+    ok: real.reduce((a, f) => a + f.ok, 0),
+    errors: real.reduce((a, f) => a + f.errors, 0),
+    baseline: mean(base.map((f) => f.rps)),
+  };
 }
