@@ -29,7 +29,7 @@ export const hashSecret = (secret: string): string => hash('sha256', secret, 'he
  * A signature's link: its creation time (milliseconds, base 36, fixed width until 2059), a dot, then
  * a secret. The stored key keeps the time in front of the hash (signatureTokenKey), so each batch's
  * keys land side by side at the end of the unique index instead of on a random page each: with a
- * random key, that index was most of the pages a commit wrote (about 4 KB per signature to the
+ * random key, that index was most of the pages a commit wrote (about 5 KB per signature to the
  * write-ahead log, and as much again at the checkpoint). The time adds nothing to guessing: the
  * secret is 256 bits either way, and the signer's own data page shows the time anyway.
  */

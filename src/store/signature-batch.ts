@@ -74,9 +74,9 @@ async function insertSignatures(db: Db, rows: Array<ReturnType<typeof signatureR
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) written.push(...(await insert(rows.slice(i, i + INSERT_CHUNK)).execute()));
     return written;
   }
-  // SQLite: no round trips, and one statement per row, compiled once and prepared once (the
-  // connection caches statements), cost the writer about half the CPU of building and preparing a
-  // new statement of hundreds of rows for every batch (docs/performance.md).
+  // SQLite has no round trips: one statement per row, compiled once per batch and prepared once
+  // per connection (engine.ts caches statements), costs the writer about half the CPU of building
+  // and preparing a new statement of hundreds of rows for every batch (decision 0025).
   const { sql, parameters } = insert([rows[0]!]).compile();
   if (parameters.length !== Object.keys(rows[0]!).length) throw new Error('signature insert: parameters do not match the row');
   const written: Array<{ petition_id: number; email: string }> = [];
