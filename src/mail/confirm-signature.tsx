@@ -1,6 +1,6 @@
 import type { OutgoingMail } from '../store/records.ts';
 import type { PetitionKind } from '../domain/petition.ts';
-import { buttonStyle, leadStyle, linkStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { actionStyle, buttonStyle, leadStyle, linkStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
 import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface ConfirmSignatureMail {
@@ -42,7 +42,7 @@ export function confirmSignatureMail(m: ConfirmSignatureMail): OutgoingMail {
       <p style={paragraphStyle}>
         Thank you for {signing} “{m.petitionTitle}”. Your {verb} counts once you confirm it.
       </p>
-      <p style="margin: 24px 0;">
+      <p style={actionStyle}>
         <a href={m.confirmUrl} style={buttonStyle}>
           Confirm my {verb}
         </a>

@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'preact-render-to-string';
 // Mail clients drop <style> and external style sheets, so every rule is inline. Colours keep
 // WCAG AA contrast on the white card (text 14:1, muted 7:1, the button 6.6:1); no image, no web font.
 const INK = '#1b1b1b';
-const MUTED = '#4f4f4f';
+export const MUTED = '#4f4f4f';
 export const ACCENT = '#0b5cad';
 
 export interface MailFrame {
@@ -57,6 +57,9 @@ export function renderMailHtml(title: string, body: ComponentChildren, frame: Ma
 
 /** The one call to action of a mail, drawn as a button. */
 export const buttonStyle = `display: inline-block; background: ${ACCENT}; color: #ffffff; padding: 12px 20px; border-radius: 4px; text-decoration: none; font-weight: bold;`;
+
+/** The paragraph that holds the button, set apart from the text around it. */
+export const actionStyle = 'margin: 24px 0;';
 
 /** A plain link in the body. */
 export const linkStyle = `color: ${ACCENT};`;

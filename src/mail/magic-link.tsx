@@ -1,5 +1,5 @@
 import type { OutgoingMail } from '../store/records.ts';
-import { buttonStyle, leadStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { actionStyle, buttonStyle, leadStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
 import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface MagicLinkMail {
@@ -27,7 +27,7 @@ export function magicLinkMail(m: MagicLinkMail): OutgoingMail {
       <p style={paragraphStyle}>Hello,</p>
       <p style={leadStyle}>{m.petitionTitle ? 'Confirm your petition' : 'Sign in to Undersign'}</p>
       <p style={paragraphStyle}>Follow this link to {purpose('“', '”')}:</p>
-      <p style="margin: 24px 0;">
+      <p style={actionStyle}>
         <a href={m.link} style={buttonStyle}>
           {m.petitionTitle ? 'Confirm my petition' : 'Sign in'}
         </a>

@@ -1,7 +1,7 @@
 import type { OutgoingMail } from '../store/records.ts';
 import type { PetitionKind } from '../domain/petition.ts';
 import type { ModerationDecision } from '../domain/moderation.ts';
-import { buttonStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { actionStyle, buttonStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
 import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface ModerationDecisionMail {
@@ -67,7 +67,7 @@ export function moderationDecisionMail(m: ModerationDecisionMail): OutgoingMail 
       )}
       <p style={paragraphStyle}>{words.after}</p>
       {live && (
-        <p style="margin: 24px 0;">
+        <p style={actionStyle}>
           <a href={m.petitionUrl} style={buttonStyle}>
             See your {m.kind}
           </a>

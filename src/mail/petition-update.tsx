@@ -1,5 +1,5 @@
 import type { OutgoingMail } from '../store/records.ts';
-import { buttonStyle, linkStyle, paragraphStyle, renderMailHtml } from './layout.tsx';
+import { actionStyle, buttonStyle, linkStyle, MUTED, paragraphStyle, renderMailHtml } from './layout.tsx';
 import { plainTextMail, privacyUrlFor } from './plain-text.ts';
 
 export interface PetitionUpdateMail {
@@ -45,7 +45,7 @@ export function petitionUpdateMail(m: PetitionUpdateMail): OutgoingMail {
           </a>
         </p>
       )}
-      <p style="margin: 24px 0;">
+      <p style={actionStyle}>
         <a href={m.petitionUrl} style={buttonStyle}>
           See the petition
         </a>
@@ -56,7 +56,7 @@ export function petitionUpdateMail(m: PetitionUpdateMail): OutgoingMail {
       why: (
         <>
           {why}{' '}
-          <a href={m.unsubscribeUrl} style="color: #4f4f4f;">
+          <a href={m.unsubscribeUrl} style={`color: ${MUTED};`}>
             Stop these emails
           </a>
           .

@@ -135,15 +135,15 @@ export interface UpdateMailChunk {
   recipients: Array<{ signatureId: number; email: string }>;
 }
 
-/**
- * Takes the next chunk of recipients of an update that is still being mailed, and moves its cursor
- * past them. Run inside a transaction with the enqueueing of their mail, so a chunk is mailed once.
- */
 /** Whether any update waits to be mailed: a plain read, so the job can skip its write transaction. */
 export async function hasQueuedUpdateMail(db: Db): Promise<boolean> {
   return (await db.selectFrom('updates').select('id').where('mail_state', '=', 'queued').limit(1).executeTakeFirst()) !== undefined;
 }
 
+/**
+ * Takes the next chunk of recipients of an update that is still being mailed, and moves its cursor
+ * past them. Run inside a transaction with the enqueueing of their mail, so a chunk is mailed once.
+ */
 export async function takeUpdateMailChunk(db: Db, engine: EngineName, limit: number): Promise<UpdateMailChunk | undefined> {
   let next = db.selectFrom('updates').select(['id', 'petition_id', 'type', 'text', 'url', 'mail_cursor']).where('mail_state', '=', 'queued').orderBy('id').limit(1);
   // Another process mailing the same update skips it rather than waiting: chunks are never sent twice.

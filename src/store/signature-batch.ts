@@ -69,26 +69,33 @@ const POSTGRES_COLUMN_TYPES: Record<keyof SignatureRow, 'int' | 'text'> = {
   petition_id: 'int', email: 'text', name: 'text', postcode: 'text', country: 'text', consent: 'int', state: 'text', token_hash: 'text',
   created_at: 'text', confirmed_at: 'text', mailed_at: 'text', ip_hash: 'text', flag: 'text', consent_version: 'int',
 };
+const POSTGRES_COLUMNS = Object.keys(POSTGRES_COLUMN_TYPES) as Array<keyof SignatureRow>;
+
+/**
+ * PostgreSQL: one statement for the whole batch, its rows passed as one array per column. A VALUES
+ * list of hundreds of rows, 14 parameters each, had to be built, sent and parsed anew for every
+ * batch; this text is the same every time.
+ */
+const POSTGRES_INSERT = `insert into signatures (${POSTGRES_COLUMNS.join(', ')}) select * from unnest(${POSTGRES_COLUMNS.map(
+  (c, i) => `$${i + 1}::${POSTGRES_COLUMN_TYPES[c]}[]`,
+).join(', ')}) on conflict (petition_id, email) do nothing returning petition_id, email`;
 
 /** Inserts new signatures, skipping (petition, email) pairs already signed; returns the pairs written. */
 async function insertSignatures(db: Db, rows: SignatureRow[]): Promise<Array<{ petition_id: number; email: string }>> {
   if (rows.length === 0) return [];
-  const insert = (values: typeof rows) =>
-    db.insertInto('signatures').values(values).onConflict((oc) => oc.columns(['petition_id', 'email']).doNothing()).returning(['petition_id', 'email']);
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
-    // PostgreSQL: one statement for the whole batch, its rows passed as one array per column. A
-    // VALUES list of hundreds of rows, 14 parameters each, had to be built, sent and parsed anew for
-    // every batch; this text is the same every time.
-    const columns = Object.keys(rows[0]!) as Array<keyof SignatureRow>;
-    const arrays = columns.map((c) => rows.map((r) => r[c]));
-    const unnest = columns.map((c, i) => `$${i + 1}::${POSTGRES_COLUMN_TYPES[c]}[]`).join(', ');
-    const text = `insert into signatures (${columns.join(', ')}) select * from unnest(${unnest}) on conflict (petition_id, email) do nothing returning petition_id, email`;
-    return (await db.executeQuery<{ petition_id: number; email: string }>(CompiledQuery.raw(text, arrays))).rows;
+    const arrays = POSTGRES_COLUMNS.map((c) => rows.map((r) => r[c]));
+    return (await db.executeQuery<{ petition_id: number; email: string }>(CompiledQuery.raw(POSTGRES_INSERT, arrays))).rows;
   }
   // SQLite has no round trips: one statement per row, compiled once per batch and prepared once
   // per connection (engine.ts caches statements), costs the writer about half the CPU of building
   // and preparing a new statement of hundreds of rows for every batch (decision 0025).
-  const { sql, parameters } = insert([rows[0]!]).compile();
+  const { sql, parameters } = db
+    .insertInto('signatures')
+    .values(rows[0]!)
+    .onConflict((oc) => oc.columns(['petition_id', 'email']).doNothing())
+    .returning(['petition_id', 'email'])
+    .compile();
   if (parameters.length !== Object.keys(rows[0]!).length) throw new Error('signature insert: parameters do not match the row');
   const written: Array<{ petition_id: number; email: string }> = [];
   for (const row of rows) {

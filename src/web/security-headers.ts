@@ -78,13 +78,8 @@ export function securityHeaders(config: Pick<Config, 'mapTileUrl' | 'nodeEnv'>) 
  * headers on a 100-byte body), written by the server and read by every poller.
  */
 function apiHeaders(page: Record<string, string>): Record<string, string> {
-  return {
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'same-origin',
-    ...(page['strict-transport-security'] ? { 'strict-transport-security': page['strict-transport-security'] } : {}),
-  };
+  const kept = ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security'].filter((name) => name in page);
+  return { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", ...Object.fromEntries(kept.map((name) => [name, page[name]!])) };
 }
 
 /** The headers a helmet middleware sets, recorded from one run against a stand-in response (lower-case names). */
