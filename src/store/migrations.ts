@@ -291,6 +291,45 @@ const m009_staff_sessions: Migration = {
   },
 };
 
+// Mail delivery that keeps up (decision 0027): lanes so sign-up mail overtakes bulk updates, the
+// worker that holds a lease named on the row, why a mail was dropped, a per-signature count of
+// confirmation mails and a per-address daily count, both against mail bombing.
+const m010_mail_delivery: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('outbox').addColumn('lane', 'text', (c) => c.notNull().defaultTo('priority')).execute();
+    await db.updateTable('outbox').set({ lane: 'bulk' }).where('kind', 'in', ['petition-update', 'petition-victory']).execute();
+    await db.schema.alterTable('outbox').addColumn('claimed_by', 'text').execute();
+    await db.schema.alterTable('outbox').addColumn('dropped_reason', 'text').execute();
+    await db.schema.dropIndex('outbox_due').execute();
+    // Only waiting mail is indexed: the index stays small however much mail has been sent.
+    await db.schema
+      .createIndex('outbox_waiting')
+      .on('outbox')
+      .columns(['lane', 'next_attempt_at', 'id'])
+      .where(sql.ref('sent_at'), 'is', null)
+      .where(sql.ref('failed_at'), 'is', null)
+      .execute();
+    await db.schema.createIndex('outbox_sent_at').on('outbox').column('sent_at').execute();
+    await db.schema.alterTable('signatures').addColumn('confirmation_mails', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.updateTable('signatures').set({ confirmation_mails: 1 }).where('mailed_at', 'is not', null).execute();
+    await db.schema
+      .createTable('mail_quota')
+      .addColumn('recipient_key', 'text', (c) => c.notNull())
+      .addColumn('day', 'text', (c) => c.notNull())
+      .addColumn('mails', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('mail_quota_pk', ['recipient_key', 'day'])
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('mail_quota').execute();
+    await db.schema.alterTable('signatures').dropColumn('confirmation_mails').execute();
+    await db.schema.dropIndex('outbox_sent_at').execute();
+    await db.schema.dropIndex('outbox_waiting').execute();
+    await db.schema.createIndex('outbox_due').on('outbox').columns(['sent_at', 'failed_at', 'next_attempt_at']).execute();
+    for (const column of ['dropped_reason', 'claimed_by', 'lane']) await db.schema.alterTable('outbox').dropColumn(column).execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
@@ -301,6 +340,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_moderation': m007_moderation,
   '008_signer_trust': m008_signer_trust,
   '009_staff_sessions': m009_staff_sessions,
+  '010_mail_delivery': m010_mail_delivery,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, OutboxTable } from './schema.ts';
 import type { OutboxMail, OutgoingMail } from './records.ts';
 import type { EngineName } from './engine.ts';
+import { laneOf } from '../domain/outbox.ts';
 
 type Db = Kysely<Database>;
 
@@ -36,6 +37,7 @@ export async function enqueueMail(db: Db, mails: OutgoingMail[], now: Date): Pro
           created_at: at,
           next_attempt_at: at,
           attempts: 0,
+          lane: laneOf(m.kind),
         })),
       )
       .execute();

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { PetitionKind, PetitionState } from '../domain/petition.ts';
+import type { MailDropReason, MailLane } from '../domain/outbox.ts';
 
 /**
  * Table shapes shared by both engines. Times are ISO 8601 UTC text and booleans 0/1 integers,
@@ -25,6 +26,8 @@ export interface Database {
   sign_in_attempts: SignInAttemptTable;
   // 009_staff_sessions
   staff_sessions: StaffSessionTable;
+  // 010_mail_delivery
+  mail_quota: MailQuotaTable;
 }
 
 export type UserRole = 'admin' | 'moderator' | 'organiser';
@@ -125,6 +128,8 @@ export interface SignatureTable {
   consent_version: number;
   /** Set when personal data was removed after the petition closed. */
   anonymised_at: string | null;
+  /** Confirmation and "already signed" mails queued for this signature: capped per petition. */
+  confirmation_mails: number;
 }
 
 export type UpdateType = 'milestone' | 'update' | 'victory';
@@ -159,6 +164,19 @@ export interface OutboxTable {
   sent_at: string | null;
   failed_at: string | null;
   last_error: string | null;
+  /** Which queue it waits in (domain/outbox.ts): sign-up mail overtakes bulk updates. */
+  lane: MailLane;
+  /** The delivery worker holding the lease; only it may mark the mail sent. */
+  claimed_by: string | null;
+  /** Why a mail was given up without being sent: a permanent refusal, too many tries, a cap. */
+  dropped_reason: MailDropReason | null;
+}
+
+/** Mails of the capped kinds sent to one address on one UTC day: a keyed hash, never the address. */
+export interface MailQuotaTable {
+  recipient_key: string;
+  day: string;
+  mails: number;
 }
 
 /** Every change to a petition's words after creation, so signers keep what they signed. */

@@ -59,6 +59,7 @@ function signatureRow(s: SignatureToWrite, now: string) {
     ip_hash: s.ipHash,
     flag: s.flag,
     consent_version: s.consentVersion,
+    confirmation_mails: s.confirmationMail ? 1 : 0,
   };
 }
 
@@ -67,7 +68,7 @@ type SignatureRow = ReturnType<typeof signatureRow>;
 /** Column types for PostgreSQL's unnest (integer columns; everything else is text). */
 const POSTGRES_COLUMN_TYPES: Record<keyof SignatureRow, 'int' | 'text'> = {
   petition_id: 'int', email: 'text', name: 'text', postcode: 'text', country: 'text', consent: 'int', state: 'text', token_hash: 'text',
-  created_at: 'text', confirmed_at: 'text', mailed_at: 'text', ip_hash: 'text', flag: 'text', consent_version: 'int',
+  created_at: 'text', confirmed_at: 'text', mailed_at: 'text', ip_hash: 'text', flag: 'text', consent_version: 'int', confirmation_mails: 'int',
 };
 const POSTGRES_COLUMNS = Object.keys(POSTGRES_COLUMN_TYPES) as Array<keyof SignatureRow>;
 
