@@ -4,6 +4,10 @@
  * BENCH_SECONDS (10) with BENCH_CONNECTIONS (256), in BENCH_ROUNDS (5) slices alternating with the
  * bare route it is compared with, so both see the same machine. Ends with a check that every
  * acknowledged signature is stored and each count column equals its rows; exits 1 when not.
+ *
+ * Then the mail rows (bench/mail-rows.ts): a signer's journey at fixed arrival rates through a
+ * delaying SMTP relay, and the drain of a backlog, against a bare nodemailer sender of the same run.
+ * `npm run bench -- --only=http|mail|journey|drain` (or BENCH_ONLY, comma-separated) runs a part.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +18,15 @@ import { openStore } from '../src/store/kysely-store.ts';
 import { hashSecret } from '../src/services/tokens.ts';
 import { SERVER_NODE_FLAGS } from '../src/cluster.ts';
 import { CONNECTIONS, DURATION, load, paired, ROUNDS, startServer, withMemory, type Figures, type Server } from './support.ts';
+import { mailRows, printMailTable, type MailResults } from './mail-rows.ts';
 
 const SLUG = 'open-the-library-24-hours-during-exams';
 const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const PARTS = ['http', 'mail', 'journey', 'drain'] as const;
+const only = (process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? '').split(',').filter((p) => p !== '');
+for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only=${part}: one of ${PARTS.join(', ')}, please`);
+const runs = (part: (typeof PARTS)[number]) => only.length === 0 || only.includes(part) || (only.includes('mail') && (part === 'journey' || part === 'drain'));
 
 interface Row extends Figures {
   name: string;
@@ -181,6 +191,30 @@ async function postgresDatabase(suffix: string): Promise<{ url: string; drop(): 
 
 const dir = mkdtempSync(join(tmpdir(), 'undersign-bench-'));
 try {
+  if (runs('http')) await httpRows();
+  let mail: MailResults | null = null;
+  if (runs('journey') || runs('drain')) {
+    mail = await mailRows({ slug: SLUG, sqliteDir: dir, postgresDatabase, journeys: runs('journey'), drains: runs('drain') });
+    checks.push(...mail.checks);
+    failed ||= mail.failed;
+  }
+
+  if (rows.length > 0) {
+    console.log(`\n${CONNECTIONS} connections, ${DURATION} s per route in ${ROUNDS} slices alternating with its bare baseline (its req/s in the baseline column), load generator on the same machine (${new Date().toISOString()})\n`);
+    console.log('| route | req/s | p50 ms | p99 ms | baseline req/s | ratio | 2xx | errors | notes |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.baseline.toFixed(0)} | ${(r.rps / r.baseline).toFixed(2)} | ${r.ok} | ${r.errors} | ${r.extra ?? ''} |`);
+  }
+  if (mail) printMailTable(mail);
+  console.log('');
+  for (const c of checks) console.log(c);
+  if (failed) process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The HTTP rows: bare baselines, the floor, each engine's routes, two processes. */
+async function httpRows() {
   const bare = await startServer([...NODE_FLAGS, '--import', 'tsx', 'bench/baseline-server.ts'], {});
   try {
     await baselines(bare);
@@ -201,14 +235,4 @@ try {
   } finally {
     await bare.stop();
   }
-
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s per route in ${ROUNDS} slices alternating with its bare baseline (its req/s in the baseline column), load generator on the same machine (${new Date().toISOString()})\n`);
-  console.log('| route | req/s | p50 ms | p99 ms | baseline req/s | ratio | 2xx | errors | notes |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.baseline.toFixed(0)} | ${(r.rps / r.baseline).toFixed(2)} | ${r.ok} | ${r.errors} | ${r.extra ?? ''} |`);
-  console.log('');
-  for (const c of checks) console.log(c);
-  if (failed) process.exitCode = 1;
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -23,7 +23,9 @@ export function withServerFlags(execArgv: string[]): string[] {
  */
 export async function serveCluster(config: Config, workers: number): Promise<void> {
   if (!cluster.isPrimary) {
-    const running = await startServer({ ...config, demo: false });
+    // The relay's quota is the site's: each of the N processes keeps to its share.
+    const mailRatePerSecond = config.mailRatePerSecond && Math.max(1, Math.floor(config.mailRatePerSecond / workers));
+    const running = await startServer({ ...config, demo: false, mailRatePerSecond });
     process.send?.({ listening: running.address, engine: running.store.engine });
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);

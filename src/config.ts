@@ -11,10 +11,22 @@ export interface Config {
   databaseUrl: string;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Messages in flight to the relay at once, one SMTP connection each. */
+  mailConcurrency: number;
+  /** The relay's quota in messages a second; null when it has none. */
+  mailRatePerSecond: number | null;
+  /** How long a delivery worker holds mail it leased before another may take it. */
+  mailLeaseMs: number;
   redisUrl: string | null;
   signatureConfirmation: 'email' | 'none';
   rateLimit: boolean;
   trustProxy: string | null;
+  /** How long a request (headers and body) may take to arrive before its connection is closed. */
+  requestTimeoutMs: number;
+  /** How long a connection may sit with nothing sent either way before it is closed. */
+  connectionTimeoutMs: number;
+  /** Open connections one process keeps; more are closed as they arrive. */
+  maxConnections: number;
   sessionSecret: string;
   demo: boolean;
   moderation: 'post' | 'pre';
@@ -91,10 +103,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Undersign <no-reply@localhost>',
+    // 64 in flight keeps about 1,000 messages a second moving through a relay that takes 50 ms each.
+    mailConcurrency: count('MAIL_CONCURRENCY', 64),
+    mailRatePerSecond: env.MAIL_RATE_PER_SECOND ? count('MAIL_RATE_PER_SECOND', 1) : null,
+    // Sends time out after 30 s (mailer.ts), well inside the lease.
+    mailLeaseMs: count('MAIL_LEASE_SECONDS', 120, 5) * 1000,
     redisUrl,
     signatureConfirmation: oneOf('SIGNATURE_CONFIRMATION', ['email', 'none'], 'email'),
     rateLimit: oneOf('RATE_LIMIT', ['on', 'off'], 'on') === 'on',
     trustProxy: env.TRUST_PROXY || null,
+    requestTimeoutMs: count('REQUEST_TIMEOUT_SECONDS', 30) * 1000,
+    // Above the live-count stream's 25 s heartbeat, and above keep-alive's 72 s, so neither is cut short.
+    connectionTimeoutMs: count('CONNECTION_TIMEOUT_SECONDS', 120, 75) * 1000,
+    maxConnections: count('MAX_CONNECTIONS', 10_000, 2),
     sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
     // Demo content is on for the embedded default only: an operator's PostgreSQL starts empty.
     demo: demoRaw === undefined ? !env.DATABASE_URL : ['1', 'on', 'true'].includes(demoRaw),

@@ -7,6 +7,7 @@ import type { Store } from './store/store.ts';
 import { GroupCommitBatcher } from './signing/batcher.ts';
 import { DevOutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.ts';
 import { Schedule } from './jobs/schedule.ts';
+import { MailDelivery } from './jobs/deliver-mail.ts';
 import { CityGazetteer } from './geo/gazetteer.ts';
 import { buildApp } from './web/app.ts';
 import { Redis } from 'ioredis';
@@ -50,15 +51,26 @@ export async function startServer(config: Config, options: { clock?: () => Date;
       app.log.warn({ err: error }, 'signing counters unreachable: signatures are taken unflagged');
     },
   });
-  const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new DevOutboxMailer());
+  const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, config.mailConcurrency) : new DevOutboxMailer());
+  let delivery: MailDelivery | undefined;
   let schedule: Schedule | undefined;
   const app = await buildApp({
     config,
     services: { store, batcher, clock, config, geocoder: new CityGazetteer(), screening, petitionsForSigning: new PetitionLookup(store) },
-    onMailQueued: () => void schedule?.runOnce('deliver-mail'),
+    // Updates become outbox mail through their own job; everything else is in the outbox already.
+    onMailQueued: () => {
+      delivery?.wake();
+      void schedule?.runOnce('queue-update-mail');
+    },
+    mailDeliveryState: () => delivery!.state,
   });
-  schedule = new Schedule({ store, mailer, clock, logger: app.log, baseUrl: config.baseUrl, anonymiseAfterDays: config.anonymiseAfterDays });
+  delivery = new MailDelivery({
+    store, mailer, clock, logger: app.log,
+    concurrency: config.mailConcurrency, ratePerSecond: config.mailRatePerSecond, leaseMs: config.mailLeaseMs,
+  });
+  schedule = new Schedule({ store, delivery, clock, logger: app.log, baseUrl: config.baseUrl, anonymiseAfterDays: config.anonymiseAfterDays });
   const address = await app.listen({ port: config.port, host: config.host });
+  delivery.start();
   schedule.start();
   let closing: Promise<void> | undefined;
   return {
@@ -70,6 +82,7 @@ export async function startServer(config: Config, options: { clock?: () => Date;
         await app.close(); // stops accepting; in-flight requests finish, and with them their batches
         await batcher.flush();
         await schedule.stop();
+        await delivery.stop();
         mailer.close();
         await counters.close();
         await store.close();

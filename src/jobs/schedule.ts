@@ -1,6 +1,5 @@
-import type { Mailer } from '../mail/mailer.ts';
 import type { Store } from '../store/store.ts';
-import { deliverDueMail } from './deliver-mail.ts';
+import type { MailDelivery } from './deliver-mail.ts';
 import { mailUpdateChunks } from './mail-updates.ts';
 import { closeDuePetitions } from './close-due-petitions.ts';
 import { forgetPersonalData } from './forget-personal-data.ts';
@@ -17,17 +16,20 @@ interface RecurringJob {
   run(): Promise<unknown>;
 }
 
-/** All recurring work, listed in one place. `nudge` runs a job now (the signing path calls it after a commit). */
+/**
+ * All recurring work, listed in one place; `runOnce` runs a job now. Delivering mail is not on a
+ * tick: its worker (deliver-mail.ts) runs whenever mail is committed.
+ */
 export class Schedule {
   private timers: NodeJS.Timeout[] = [];
   private running = new Map<string, Promise<unknown>>();
   private stopped = false;
   readonly jobs: RecurringJob[];
 
-  constructor(deps: { store: Store; mailer: Mailer; clock: () => Date; logger: Logger; baseUrl: string; anonymiseAfterDays: number }) {
+  constructor(deps: { store: Store; delivery: MailDelivery; clock: () => Date; logger: Logger; baseUrl: string; anonymiseAfterDays: number }) {
     this.jobs = [
-      // Updates become outbox mail first, then the outbox is delivered: one tick does both.
-      { name: 'deliver-mail', everyMs: 1000, run: async () => (await mailUpdateChunks(deps), await drain(() => deliverDueMail(deps))) },
+      // Updates become outbox mail in chunks, which the delivery worker is told about at once.
+      { name: 'queue-update-mail', everyMs: 1000, run: async () => ((await mailUpdateChunks(deps)) > 0 ? deps.delivery.wake() : undefined) },
       { name: 'close-due-petitions', everyMs: 60_000, run: () => closeDuePetitions(deps) },
       { name: 'forget-personal-data', everyMs: 60 * 60_000, run: () => forgetPersonalData(deps) },
       { name: 'reconcile-counts', everyMs: 15 * 60_000, run: () => reconcileCounts(deps) },
@@ -59,13 +61,5 @@ export class Schedule {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await Promise.all(this.running.values());
-  }
-}
-
-/** Repeats a delivery pass while it finds a full page of work. */
-async function drain(pass: () => Promise<{ sent: number; retried: number; failed: number }>): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    const r = await pass();
-    if (r.sent + r.retried + r.failed < 100) return;
   }
 }

@@ -2,12 +2,14 @@ import { AppError, validationError } from '../domain/errors.ts';
 import { isEmailAddress, normaliseEmail } from '../domain/email.ts';
 import { isSignable } from '../domain/petition.ts';
 import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
+import { alreadySignedMail } from '../mail/already-signed.tsx';
+import type { Petition } from '../store/records.ts';
 import { CURRENT_CONSENT } from '../domain/consent.ts';
 import { emailDomain } from '../domain/signer-limits.ts';
 import { isDisposableDomain } from './disposable-email.ts';
 import { FieldReader } from './field-reader.ts';
 import { newSignatureToken, signatureTokenKey } from './tokens.ts';
-import type { ServiceContext } from './context.ts';
+import { petitionUrl, type ServiceContext } from './context.ts';
 
 export interface SignatureInput {
   name: string;
@@ -35,11 +37,24 @@ export function readSignature(raw: Record<string, unknown>): { input: SignatureI
 
 export type SignResult = 'confirmation_sent' | 'signed';
 
+/** Work that outlives the answer: the "already signed" mail, queued after the signer has theirs. */
+export interface AfterSigning {
+  /** A mail was queued: the delivery worker need not wait for its next tick. */
+  mailQueued?: () => void;
+  failed?: (error: unknown) => void;
+}
+
 /**
  * Signs a petition. A repeat of an address gets the same answer as its first signature: the
  * answer must never reveal whether an address had signed.
  */
-export async function signPetition(ctx: ServiceContext, slug: string, raw: Record<string, unknown>, client: { ip: string | null } = { ip: null }): Promise<SignResult> {
+export async function signPetition(
+  ctx: ServiceContext,
+  slug: string,
+  raw: Record<string, unknown>,
+  client: { ip: string | null } = { ip: null },
+  after: AfterSigning = {},
+): Promise<SignResult> {
   const { input, errors } = readSignature(raw);
   const petition = await ctx.petitionsForSigning.find(slug);
   if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
@@ -53,7 +68,9 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
   const token = newSignatureToken(now);
   const email = normaliseEmail(input.email);
   const { ipHash, flag } = await ctx.screening.screen({ petitionId: petition.id, email, country: input.country, ip: client.ip, now });
-  const outcome = await ctx.batcher.sign({
+  // Over a signing limit: kept and answered like any other, but nothing is mailed (not even rendered).
+  const mailed = byEmail && flag === null;
+  const { outcome, alreadySigned } = await ctx.batcher.sign({
     petitionId: petition.id,
     email,
     name: input.name,
@@ -65,7 +82,7 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
     ipHash,
     flag,
     consentVersion: CURRENT_CONSENT.version,
-    confirmationMail: byEmail
+    confirmationMail: mailed
       ? confirmSignatureMail({
           to: email,
           name: input.name,
@@ -78,5 +95,22 @@ export async function signPetition(ctx: ServiceContext, slug: string, raw: Recor
   });
   if (outcome === 'closed') throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
   if (outcome === 'gone') throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (alreadySigned) setImmediate(() => void mailAlreadySigned(ctx, petition, email, alreadySigned.name, after));
   return byEmail ? 'confirmation_sent' : 'signed';
+}
+
+/**
+ * Runs after the answer has gone (setImmediate), so a repeat of a confirmed address is answered as
+ * fast as anyone, and only repeats pay for the render. Its own small transaction: the daily cap is
+ * counted there like any mail's. A failure loses only this courtesy mail: the signature stands, so
+ * it is reported and not retried.
+ */
+async function mailAlreadySigned(ctx: ServiceContext, petition: Petition, to: string, name: string, after: AfterSigning): Promise<void> {
+  try {
+    const mail = alreadySignedMail({ to, name, kind: petition.kind, petitionTitle: petition.title, petitionUrl: petitionUrl(ctx, petition.slug) });
+    const { queued } = await ctx.store.transaction((tx) => tx.enqueueMail([mail], ctx.clock()));
+    if (queued > 0) after.mailQueued?.();
+  } catch (error) {
+    after.failed?.(error);
+  }
 }

@@ -1,9 +1,19 @@
 import type { Store } from '../store/store.ts';
 import type { ConfirmOutcome, CountChange, SignatureToWrite, SignOutcome } from '../store/records.ts';
 
+/** What the commit says about one signature. */
+export interface SignReceipt {
+  outcome: SignOutcome;
+  /**
+   * Set when the address had already signed and confirmed, and its "already signed" mail was
+   * counted: the caller sends it, after answering the signer exactly as it answers anyone.
+   */
+  alreadySigned: { name: string } | null;
+}
+
 export interface SigningBatcher {
   /** Resolves after the transaction that holds this signature has committed. */
-  sign(signature: SignatureToWrite): Promise<SignOutcome>;
+  sign(signature: SignatureToWrite): Promise<SignReceipt>;
   /** Confirms by token hash; idempotent. Resolves after the commit. */
   confirm(tokenHash: string): Promise<ConfirmOutcome>;
   /** Writes everything queued and waits for it: for graceful shutdown and tests. */
@@ -27,7 +37,7 @@ export interface BatcherOptions {
 }
 
 type Job =
-  | { kind: 'sign'; signature: SignatureToWrite; resolve: (o: SignOutcome) => void; reject: (e: unknown) => void }
+  | { kind: 'sign'; signature: SignatureToWrite; resolve: (r: SignReceipt) => void; reject: (e: unknown) => void }
   | { kind: 'confirm'; tokenHash: string; resolve: (o: ConfirmOutcome) => void; reject: (e: unknown) => void };
 
 /**
@@ -50,7 +60,7 @@ export class GroupCommitBatcher implements SigningBatcher {
     this.maxInFlight = options.maxInFlight ?? 1;
   }
 
-  sign(signature: SignatureToWrite): Promise<SignOutcome> {
+  sign(signature: SignatureToWrite): Promise<SignReceipt> {
     return new Promise((resolve, reject) => this.enqueue({ kind: 'sign', signature, resolve, reject }));
   }
 
@@ -126,7 +136,8 @@ export class GroupCommitBatcher implements SigningBatcher {
       signatures: signs.map((j) => j.signature),
       confirmations: confirms.map((j) => j.tokenHash),
     });
-    signs.forEach((j, i) => j.resolve(result.signatures[i]!));
+    const alreadySigned = result.alreadySigned.length > 0 ? new Map(result.alreadySigned.map((a) => [a.index, { name: a.name }])) : null;
+    signs.forEach((j, i) => j.resolve({ outcome: result.signatures[i]!, alreadySigned: alreadySigned?.get(i) ?? null }));
     confirms.forEach((j, i) => j.resolve(result.confirmations[i]!));
     if (result.counts.length === 0) return;
     for (const listener of this.listeners) {

@@ -7,6 +7,7 @@ import type { UserRole } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import * as petitions from './petition-queries.ts';
 import * as outbox from './outbox-queries.ts';
+import type { MailClaim, MailSettlement } from './outbox-queries.ts';
 import * as people from './people-queries.ts';
 import { commitSignatureBatch } from './signature-batch.ts';
 import { SqliteSignatureWriter } from './sqlite-writer.ts';
@@ -76,15 +77,15 @@ export class KyselyStore implements Store {
   findUserByTokenHash = (hash: string) => people.findUserByTokenHash(this.db, hash);
 
   enqueueMail = (mails: OutgoingMail[], now: Date) => outbox.enqueueMail(this.db, mails, now);
-  // The mail job runs every second. On SQLite a write transaction first waits for the signing
-  // writer's commit (a disk flush) with the main thread stopped, so an idle pass only reads.
-  claimDueMail = async (now: Date, limit: number, leaseMs: number) =>
-    (await outbox.hasDueMail(this.db, now)) ? this.transaction((tx) => outbox.claimDueMail((tx as KyselyStore).db, this.engine, now, limit, leaseMs)) : [];
-  markMailSent = (id: number, now: Date) => outbox.markMailSent(this.db, id, now);
-  markMailRetry = (id: number, at: Date, error: string) => outbox.markMailRetry(this.db, id, at, error);
-  markMailFailed = (id: number, now: Date, error: string) => outbox.markMailFailed(this.db, id, now, error);
+  hasDueMail = (now: Date) => outbox.hasDueMail(this.db, now);
+  claimMail = (claim: MailClaim) => this.transaction((tx) => outbox.claimMail((tx as KyselyStore).db, this.engine, claim));
+  settleMail = (worker: string, now: Date, settlement: MailSettlement) =>
+    this.transaction((tx) => outbox.settleMail((tx as KyselyStore).db, worker, now, settlement));
+  mailBacklog = (now: Date) => outbox.mailBacklog(this.db, now);
   listOutbox = (limit: number) => outbox.listOutbox(this.db, limit);
   findOutboxMail = (id: number) => outbox.findOutboxMail(this.db, id);
+  // outbox: the daily cap per address (mail-quota.ts)
+  purgeMailQuota = (keepFrom: Date) => signers.purgeMailQuota(this.db, keepFrom);
 
   findUserById = async (id: number) => {
     const r = await organisers.findUserById(this.db, id);

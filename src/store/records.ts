@@ -1,5 +1,6 @@
 import type { PetitionKind, PetitionState } from '../domain/petition.ts';
 import type { UpdateType, UserRole } from './schema.ts';
+import type { MailDropReason, MailLane } from '../domain/outbox.ts';
 
 /** What the rest of the code sees of stored rows: camelCase, Dates, booleans. */
 export interface Category {
@@ -94,11 +95,13 @@ export interface OutgoingMail {
 
 export interface OutboxMail extends OutgoingMail {
   id: number;
+  lane: MailLane;
   createdAt: Date;
   attempts: number;
   sentAt: Date | null;
   failedAt: Date | null;
   lastError: string | null;
+  droppedReason: MailDropReason | null;
 }
 
 /** One signature as the batcher hands it to the store: validated, normalised, token already hashed. */
@@ -141,10 +144,29 @@ export interface CountChange {
   milestones: number[];
 }
 
+/**
+ * A repeat of an address whose signature was already confirmed, for which the store counted one
+ * "already signed" mail (the signer's per-signature budget had room): the caller renders and
+ * queues it after answering, so that nobody waits for it.
+ */
+export interface AlreadySigned {
+  /** The repeat's place in the batch's `signatures`. */
+  index: number;
+  /** The name stored with the confirmed signature (not the one just typed, which anyone could word). */
+  name: string;
+}
+
 export interface BatchResult {
   signatures: SignOutcome[];
   confirmations: ConfirmOutcome[];
   counts: CountChange[];
+  alreadySigned: AlreadySigned[];
+}
+
+/** What enqueueMail did: mail over an address's daily cap is left out of the outbox. */
+export interface MailQueued {
+  queued: number;
+  dropped: number;
 }
 
 /** A recorded change to a petition's words or settings. */

@@ -168,7 +168,7 @@ export interface OutboxTable {
   lane: MailLane;
   /** The delivery worker holding the lease; only it may mark the mail sent. */
   claimed_by: string | null;
-  /** Why a mail was given up without being sent: a permanent refusal, too many tries, a cap. */
+  /** Why a mail was given up without being sent: a permanent refusal, or too many tries. */
   dropped_reason: MailDropReason | null;
 }
 

@@ -1,9 +1,11 @@
 import { CompiledQuery, SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
-import type { BatchResult, ConfirmOutcome, CountChange, OutgoingMail, SignatureBatch, SignOutcome, SignatureToWrite } from './records.ts';
+import type { AlreadySigned, BatchResult, ConfirmOutcome, CountChange, OutgoingMail, SignatureBatch, SignOutcome, SignatureToWrite } from './records.ts';
 import { crossedMilestones, goalAfter, milestoneText } from '../domain/milestones.ts';
 import { isSignable, PUBLICLY_VISIBLE } from '../domain/petition.ts';
+import { CONFIRMATION_MAILS_PER_SIGNATURE } from '../domain/outbox.ts';
 import { enqueueMail } from './outbox-queries.ts';
+import { hasRoomToday, quotaDay, recipientKeyer } from './mail-quota.ts';
 
 type Db = Kysely<Database>;
 
@@ -22,12 +24,13 @@ export async function commitSignatureBatch(db: Db, batch: SignatureBatch): Promi
   const deltas = new Map<number, number>();
   const bump = (petitionId: number) => deltas.set(petitionId, (deltas.get(petitionId) ?? 0) + 1);
   const mails: OutgoingMail[] = [];
+  const alreadySigned: AlreadySigned[] = [];
 
-  const signatures = await writeSignatures(db, batch, now, bump, mails);
+  const signatures = await writeSignatures(db, batch, now, bump, mails, alreadySigned);
   const confirmations = await writeConfirmations(db, batch, now, bump);
   const counts = await moveCounts(db, deltas, now);
   await enqueueMail(db, mails, batch.now);
-  return { signatures, confirmations, counts };
+  return { signatures, confirmations, counts, alreadySigned };
 }
 
 /** Each petition's standing at commit time: the request looked it up earlier, perhaps from a cache. */
@@ -112,14 +115,18 @@ async function writeSignatures(
   now: string,
   bump: (petitionId: number) => void,
   mails: OutgoingMail[],
+  alreadySigned: AlreadySigned[],
 ): Promise<SignOutcome[]> {
   const standing = await petitionStanding(db, [...new Set(batch.signatures.map((s) => s.petitionId))], batch.now);
   const signable = new Set([...standing].filter(([, o]) => o === 'accepted').map(([id]) => id));
   // The first of several identical (petition, email) pairs in a batch is the one written.
   const firsts = new Map<string, SignatureToWrite>();
-  for (const s of batch.signatures) {
-    if (signable.has(s.petitionId) && !firsts.has(keyOf(s.petitionId, s.email))) firsts.set(keyOf(s.petitionId, s.email), s);
-  }
+  const indexOf = new Map<SignatureToWrite, number>();
+  batch.signatures.forEach((s, i) => {
+    if (!signable.has(s.petitionId) || firsts.has(keyOf(s.petitionId, s.email))) return;
+    firsts.set(keyOf(s.petitionId, s.email), s);
+    indexOf.set(s, i);
+  });
   const toInsert = [...firsts.values()];
   const inserted = new Set<string>();
   for (const r of await insertSignatures(db, toInsert.map((s) => signatureRow(s, now)))) inserted.add(keyOf(r.petition_id, r.email));
@@ -129,27 +136,52 @@ async function writeSignatures(
     if (s.confirmed && s.flag === null) bump(s.petitionId);
     if (s.confirmationMail) mails.push(s.confirmationMail);
   }
-  await resendToPendingRepeats(db, toInsert.filter((s) => !inserted.has(keyOf(s.petitionId, s.email))), batch.now, mails);
+  const repeats = toInsert.filter((s) => !inserted.has(keyOf(s.petitionId, s.email)));
+  for (const r of await mailRepeats(db, repeats, batch.now, mails)) alreadySigned.push({ index: indexOf.get(r.signature)!, name: r.name });
   return batch.signatures.map((s) => standing.get(s.petitionId) ?? 'gone');
 }
 
-/** Someone who signs again before confirming probably lost the mail: send a new link (rate-capped). */
-async function resendToPendingRepeats(db: Db, repeats: SignatureToWrite[], now: Date, mails: OutgoingMail[]): Promise<void> {
+/**
+ * An address that signs again, when it is being mailed (`confirmationMail` is set: confirmation by
+ * email, and not flagged). Before confirming, the signer probably lost the mail: a new link, not
+ * more often than every 10 minutes. Once confirmed, one mail saying so, rendered by the caller.
+ * Both come out of the signature's budget of CONFIRMATION_MAILS_PER_SIGNATURE, counted by the same
+ * update that checks it, and neither is made for an address already at its daily cap (a resend
+ * would replace a link that still works with one that is never sent).
+ */
+async function mailRepeats(db: Db, repeats: SignatureToWrite[], now: Date, mails: OutgoingMail[]): Promise<Array<{ signature: SignatureToWrite; name: string }>> {
   const withMail = repeats.filter((s) => s.confirmationMail !== null);
-  if (withMail.length === 0) return;
+  if (withMail.length === 0) return [];
   const resendBefore = new Date(now.getTime() - RESEND_AFTER_MS).toISOString();
+  const at = now.toISOString();
+  const keyOfAddress = await recipientKeyer(db);
+  const day = quotaDay(now);
+  const confirmedRepeats: Array<{ signature: SignatureToWrite; name: string }> = [];
   for (const s of withMail) {
     const updated = await db
       .updateTable('signatures')
-      .set({ token_hash: s.tokenHash, mailed_at: now.toISOString() })
+      .set((eb) => ({
+        token_hash: eb.case().when('state', '=', 'pending').then(s.tokenHash).else(eb.ref('token_hash')).end(),
+        mailed_at: at,
+        confirmation_mails: eb('confirmation_mails', '+', 1),
+      }))
       .where('petition_id', '=', s.petitionId)
       .where('email', '=', s.email)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('mailed_at', 'is', null), eb('mailed_at', '<', resendBefore)]))
-      .returning('id')
+      .where('confirmation_mails', '<', CONFIRMATION_MAILS_PER_SIGNATURE)
+      .where((eb) =>
+        eb.or([
+          eb('state', '=', 'confirmed'),
+          eb.and([eb('state', '=', 'pending'), eb.or([eb('mailed_at', 'is', null), eb('mailed_at', '<', resendBefore)])]),
+        ]),
+      )
+      .where((eb) => hasRoomToday(eb, keyOfAddress(s.email), day))
+      .returning(['state', 'name'])
       .executeTakeFirst();
-    if (updated && s.confirmationMail) mails.push(s.confirmationMail);
+    if (!updated) continue;
+    if (updated.state === 'pending') mails.push(s.confirmationMail!);
+    else confirmedRepeats.push({ signature: s, name: updated.name });
   }
+  return confirmedRepeats;
 }
 
 async function writeConfirmations(db: Db, batch: SignatureBatch, now: string, bump: (petitionId: number) => void): Promise<ConfirmOutcome[]> {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { postcodeDistrict } from '../domain/postcode.ts';
+import { quotaDay } from './mail-quota.ts';
 
 type Db = Kysely<Database>;
 
@@ -108,6 +109,12 @@ export async function purgeOldMail(db: Db, before: Date): Promise<number> {
     .deleteFrom('outbox')
     .where((eb) => eb.or([eb('sent_at', '<', at), eb('failed_at', '<', at)]))
     .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Daily mail counts of the UTC days before `keepFrom`'s: each is needed only on its own day. */
+export async function purgeMailQuota(db: Db, keepFrom: Date): Promise<number> {
+  const result = await db.deleteFrom('mail_quota').where('day', '<', quotaDay(keepFrom)).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -1,8 +1,9 @@
 import type {
-  BatchResult, Category, NewPetition, NewUpdate, OutboxMail, OutgoingMail, Petition, PetitionUpdate,
+  BatchResult, Category, MailQueued, NewPetition, NewUpdate, OutboxMail, OutgoingMail, Petition, PetitionUpdate,
   SignatureBatch, User,
 } from './records.ts';
 import type { EngineName } from './engine.ts';
+import type { MailBacklog, MailClaim, MailSettlement } from './outbox-queries.ts';
 import type { LoginPurpose, UserRole } from './schema.ts';
 import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
@@ -57,14 +58,20 @@ export interface Store {
   countPetitions(): Promise<number>;
 
   // outbox
-  enqueueMail(mails: OutgoingMail[], now: Date): Promise<void>;
-  /** Leases due mail for `leaseMs` so no other worker takes it; SKIP LOCKED on PostgreSQL. */
-  claimDueMail(now: Date, limit: number, leaseMs: number): Promise<OutboxMail[]>;
-  markMailSent(id: number, now: Date): Promise<void>;
-  markMailRetry(id: number, at: Date, error: string): Promise<void>;
-  markMailFailed(id: number, now: Date, error: string): Promise<void>;
+  /** Queues mail in the caller's transaction; mail over an address's daily cap is left out. */
+  enqueueMail(mails: OutgoingMail[], now: Date): Promise<MailQueued>;
+  /** Whether any mail is due (a read: no write lock is taken). */
+  hasDueMail(now: Date): Promise<boolean>;
+  /** Leases due mail to one worker, priority lane first; SKIP LOCKED on PostgreSQL. */
+  claimMail(claim: MailClaim): Promise<OutboxMail[]>;
+  /** Records what a worker sent, put back or gave up, many mails per write. */
+  settleMail(worker: string, now: Date, settlement: MailSettlement): Promise<void>;
+  mailBacklog(now: Date): Promise<MailBacklog>;
   listOutbox(limit: number): Promise<OutboxMail[]>;
   findOutboxMail(id: number): Promise<OutboxMail | undefined>;
+  // outbox: the daily cap per address (mail-quota.ts)
+  /** Deletes the daily mail counts of the UTC days before `keepFrom`'s; returns how many. */
+  purgeMailQuota(keepFrom: Date): Promise<number>;
 
   // organisers
   findUserById(id: number): Promise<User | undefined>;

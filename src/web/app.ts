@@ -33,6 +33,7 @@ import { SignerAreasCache } from '../services/signer-areas.ts';
 import { installSiteControls } from './site-controls.ts';
 import { adminRoutes } from './routes/admin.tsx';
 import { reportRoutes } from './routes/reports.tsx';
+import { installRequestLog } from './request-log.ts';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +42,8 @@ export interface AppDeps {
   reads?: PublicReads;
   /** Called when a request queued mail, so delivery need not wait for the next tick. */
   onMailQueued?: () => void;
+  /** This process's delivery worker, for the admin area's mail page. */
+  mailDeliveryState?: () => { relay: string; inFlight: number };
   /** Kill switches and banner, cached a few seconds; built by buildApp when not given. */
   siteSettings?: SiteSettingsCache;
   /** Signers by area, counted at most once a minute; built by buildApp when not given. */
@@ -49,8 +52,6 @@ export interface AppDeps {
 
 export const BODY_LIMIT = 64 * 1024;
 
-/** Secrets travel in some paths (confirmation links): logs keep only their shape. */
-const redactPath = (url: string): string => url.replace(/\/(confirm|yours)\/[^/?#]+/, '/$1/[redacted]');
 
 /** Builds the whole app without listening: tests use it in-process, main.ts adds listen and shutdown. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -58,6 +59,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy ?? false,
+    // A request must arrive whole within requestTimeout (a body that never comes frees its connection);
+    // idle connections end. Server-Sent Events are responses, which requestTimeout does not bound.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: 72_000, // longer than a proxy's idle upstream connections (nginx: 60 s)
+    // Node only enforces requestTimeout given when the server is made (Fastify sets it later, too late for
+    // a body that stalls after its headers), and checks it on a beat (its default, 30 s, would double it).
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, config.requestTimeoutMs / 4)),
+    },
     // The router's own errors (bad percent-encoding, over-long segments) get our error shape too.
     frameworkErrors: (error, request, reply) =>
       sendError(
@@ -71,9 +84,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : {
             level: config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie', '*.email'],
-            serializers: { req: (req) => ({ method: req.method, url: redactPath(req.url), remoteAddress: req.ip }) },
+            // No address, no URL: the one line per request is request-log.ts's, with secrets redacted.
+            serializers: { req: (req) => ({ method: req.method }) },
           },
+    disableRequestLogging: true,
   });
+  // Beyond this many open connections new ones are closed at once, before they cost a file descriptor each.
+  app.server.maxConnections = config.maxConnections;
+  installRequestLog(app);
 
   // Every route, as registered: the OpenAPI test checks each /api/v1 route is described.
   const routes: Array<{ method: string; url: string }> = [];

@@ -43,4 +43,13 @@ describe('the job that forgets personal data, with a fixed clock', () => {
     assert.equal((await store.findPetitionBySlug('closed-in-january'))!.signatureCount, 1);
     assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).anonymised, 0, 'idempotent');
   });
+
+  test('daily mail counts go once they are two days old', async () => {
+    const mail = { kind: 'sign-in', to: 'someone@example.org', subject: 's', text: 't', html: 'h' };
+    for (const day of ['2026-09-01', '2026-09-02', '2026-09-03']) await store.enqueueMail([mail], new Date(`${day}T23:00:00Z`));
+    const clock = fixedClock('2026-09-03T08:00:00Z');
+    assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).mailCounts, 1, 'the 1st goes; yesterday and today stay');
+    clock.set('2026-09-04T00:00:00Z');
+    assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).mailCounts, 1);
+  });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { confirmSignatureMail } from '../../src/mail/confirm-signature.tsx';
 import { magicLinkMail } from '../../src/mail/magic-link.tsx';
+import { alreadySignedMail } from '../../src/mail/already-signed.tsx';
 import { moderationDecisionMail } from '../../src/mail/moderation-decision.tsx';
 import { petitionUpdateMail } from '../../src/mail/petition-update.tsx';
 import { MODERATION_DECISIONS } from '../../src/domain/moderation.ts';
@@ -47,6 +48,18 @@ const cases: Case[] = [
       htmlLinks: [confirmUrl, yourDataUrl, privacyUrl],
       onlyLinks: true,
       button: kind === 'pledge' ? 'Confirm my pledge' : 'Confirm my signature',
+    })),
+  ),
+  // No link that changes anything: the petition, and the privacy notice.
+  ...(['petition', 'pledge'] as const).flatMap((kind) =>
+    [LONG_TITLE, HOSTILE_TITLE].map((title): Case => ({
+      name: `already signed ${kind}: ${title.slice(0, 30)}`,
+      mail: alreadySignedMail({ to: 'ada@example.org', name: `Ada ${SCRIPT} Lovelace-Byron`, kind, petitionTitle: title, petitionUrl }),
+      userText: [`Ada ${SCRIPT} Lovelace-Byron`, title],
+      textLinks: [petitionUrl, privacyUrl],
+      htmlLinks: [petitionUrl, privacyUrl],
+      onlyLinks: true,
+      button: kind === 'pledge' ? 'See the pledge' : 'See the petition',
     })),
   ),
   ...[LONG_TITLE, HOSTILE_TITLE, null].map((title): Case => ({
@@ -101,7 +114,7 @@ const links = (html: string) =>
   [...html.matchAll(/<a\b([^>]*)>([\s\S]*?)<\/a>/g)].map((m) => ({ href: decode(attr(m[1]!, 'href') ?? ''), text: decode(m[2]!.replace(/<[^>]+>/g, '')).trim() }));
 
 describe('every email reads well as plain text and as HTML', () => {
-  assert.ok(cases.length >= 19, 'every template, in every variant');
+  assert.ok(cases.length >= 23, 'every template, in every variant');
 
   for (const c of cases) {
     describe(c.name, () => {

@@ -37,8 +37,8 @@ describe('group-commit batcher', () => {
     const p = await openPetition(store);
     const { wrapped, batches } = countingStore(store);
     const batcher = new GroupCommitBatcher({ store: wrapped, clock: fixedClock(), windowMs: 5 });
-    const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => batcher.sign(signature(p.id, i))));
-    assert.deepEqual(new Set(outcomes), new Set(['accepted']));
+    const receipts = await Promise.all(Array.from({ length: 200 }, (_, i) => batcher.sign(signature(p.id, i))));
+    assert.deepEqual(new Set(receipts.map((r) => r.outcome)), new Set(['accepted']));
     assert.equal(batches.reduce((a, b) => a + b, 0), 200);
     assert.ok(batches.length <= 3, `expected a few transactions, got ${batches.length}`);
     assert.equal((await store.findPetitionBySlug(p.slug))?.signatureCount, 200);
@@ -71,7 +71,22 @@ describe('group-commit batcher', () => {
     batcher.onCommit((changes) => heard.push(...changes.map((c) => c.after)));
     const pending = batcher.sign(signature(p.id, 1));
     await batcher.flush();
-    assert.equal(await pending, 'accepted');
+    assert.deepEqual(await pending, { outcome: 'accepted', alreadySigned: null });
     assert.deepEqual(heard, [1]);
+  });
+
+  test('only the caller whose address had already signed and confirmed hears so, with the stored name', async () => {
+    const p = await openPetition(store);
+    const mail = (to: string) => ({ kind: 'confirm-signature', to, subject: 's', text: 't', html: 'h' });
+    await store.commitSignatureBatch({ now: fixedClock()(), signatures: [signature(p.id, 1, { name: 'Ada Lovelace' })], confirmations: [] });
+    const batcher = new GroupCommitBatcher({ store, clock: fixedClock(), windowMs: 10_000 });
+    const again = (n: number, o = {}) => batcher.sign(signature(p.id, n, { confirmed: false, tokenHash: `again-${n}`, confirmationMail: mail(`signer-${n}@example.org`), ...o }));
+    const receipts = [again(2), again(1, { name: 'Someone Else' }), again(3)];
+    await batcher.flush();
+    assert.deepEqual(await Promise.all(receipts), [
+      { outcome: 'accepted', alreadySigned: null },
+      { outcome: 'accepted', alreadySigned: { name: 'Ada Lovelace' } },
+      { outcome: 'accepted', alreadySigned: null },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/store.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
 import { closedPetition, openPetition, signature } from '../support/builders.ts';
 import { hashSecret } from '../../src/services/tokens.ts';
+import { emptySettlement, type MailSettlement } from '../../src/store/outbox-queries.ts';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const mail = (to: string) => ({ kind: 'confirm-signature', to, subject: 'Confirm', text: 'link', html: '<p>link</p>' });
@@ -143,32 +144,88 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.deepEqual(await store.listUpdates(p.id), []);
     });
 
+    const claim = (at: Date, limit: number, worker = 'w1', bulkAtLeast = 0) => store.claimMail({ now: at, worker, limit, bulkAtLeast, leaseMs: 60_000 });
+    const settle = (worker: string, part: Partial<MailSettlement>, at = now) => store.settleMail(worker, at, { ...emptySettlement(), ...part });
+    const clearOutbox = async () => {
+      for (const earlier of await claim(new Date(now.getTime() + 86_400_000), 10_000, 'sweeper')) await settle('sweeper', { sent: [earlier.id] });
+    };
+
     test('outbox mail is claimed by one worker at a time and leaves once sent', async () => {
       await store.enqueueMail([mail('a@example.org'), mail('b@example.org'), mail('c@example.org')], now);
-      const claims = await Promise.all([store.claimDueMail(now, 1000, 60_000), store.claimDueMail(now, 1000, 60_000), store.claimDueMail(now, 1000, 60_000)]);
+      const claims = await Promise.all([claim(now, 1000, 'w1'), claim(now, 1000, 'w2'), claim(now, 1000, 'w3')]);
       const ids = claims.flat().map((m) => m.id);
       assert.equal(new Set(ids).size, ids.length, 'no mail claimed twice');
       assert.ok(ids.length >= 3);
-      for (const id of ids) await store.markMailSent(id, now);
-      assert.deepEqual(await store.claimDueMail(new Date(now.getTime() + 120_000), 1000, 60_000), []);
+      await Promise.all(claims.map((c, i) => settle(`w${i + 1}`, { sent: c.map((m) => m.id) })));
+      assert.deepEqual(await claim(new Date(now.getTime() + 120_000), 1000), []);
+      assert.ok((await Promise.all(ids.map((id) => store.findOutboxMail(id)))).every((m) => m?.sentAt?.getTime() === now.getTime()));
     });
 
     test('a mail to retry waits for its time; a leased mail returns when its lease ends', async () => {
-      const dayLater = new Date(now.getTime() + 86_400_000);
-      for (const earlier of await store.claimDueMail(dayLater, 1000, 60_000)) await store.markMailSent(earlier.id, now);
+      await clearOutbox();
       await store.enqueueMail([mail('retry@example.org')], now);
-      const [m] = await store.claimDueMail(now, 10, 60_000);
+      const [m] = await claim(now, 10);
       assert.equal(m?.to, 'retry@example.org');
-      assert.deepEqual(await store.claimDueMail(now, 10, 60_000), [], 'leased');
-      const back = await store.claimDueMail(new Date(now.getTime() + 61_000), 10, 60_000);
+      assert.deepEqual(await claim(now, 10, 'w2'), [], 'leased');
+      const back = await claim(new Date(now.getTime() + 61_000), 10, 'w2');
       assert.equal(back[0]?.id, m!.id, 'lease expired');
-      await store.markMailRetry(m!.id, new Date(now.getTime() + 300_000), 'timeout');
-      assert.deepEqual(await store.claimDueMail(new Date(now.getTime() + 200_000), 10, 60_000), []);
-      const retried = await store.claimDueMail(new Date(now.getTime() + 300_000), 10, 60_000);
+      await settle('w1', { retry: [{ id: m!.id, at: new Date(now.getTime() + 300_000), error: 'not mine any more' }] });
+      assert.equal((await store.findOutboxMail(m!.id))?.attempts, 0, 'only the holder of the lease settles a retry');
+      await settle('w2', { retry: [{ id: m!.id, at: new Date(now.getTime() + 300_000), error: 'timeout' }] });
+      assert.deepEqual(await claim(new Date(now.getTime() + 200_000), 10), []);
+      const retried = await claim(new Date(now.getTime() + 300_000), 10);
       assert.equal(retried[0]?.attempts, 1);
       assert.equal(retried[0]?.lastError, 'timeout');
-      await store.markMailFailed(m!.id, now, 'bounced');
-      assert.deepEqual(await store.claimDueMail(new Date(now.getTime() + 10_000_000), 10, 60_000), []);
+      await settle('w1', { dropped: [{ id: m!.id, error: '550 no such user', reason: 'refused' }] });
+      assert.deepEqual(await claim(new Date(now.getTime() + 10_000_000), 10), []);
+      const dropped = await store.findOutboxMail(m!.id);
+      assert.equal(dropped?.droppedReason, 'refused');
+      assert.equal(dropped?.sentAt, null);
+    });
+
+    test('priority mail is leased before bulk mail, and bulk keeps the share it is given', async () => {
+      await clearOutbox();
+      const update = (to: string) => ({ kind: 'petition-update', to, subject: 'News', text: 't', html: 'h' });
+      await store.enqueueMail([update('u1@example.org'), update('u2@example.org'), update('u3@example.org')], now);
+      await store.enqueueMail([mail('p1@example.org'), mail('p2@example.org'), mail('p3@example.org')], new Date(now.getTime() + 1000));
+      const later = new Date(now.getTime() + 2000);
+      const first = await claim(later, 2);
+      assert.deepEqual(first.map((m) => [m.lane, m.to]), [['priority', 'p1@example.org'], ['priority', 'p2@example.org']], 'newer priority mail goes ahead of older bulk mail');
+      const shared = await claim(later, 2, 'w1', 1);
+      assert.deepEqual(shared.map((m) => m.to), ['p3@example.org', 'u1@example.org']);
+      const rest = await claim(later, 5);
+      assert.deepEqual(rest.map((m) => m.to), ['u2@example.org', 'u3@example.org'], 'bulk takes what priority leaves');
+    });
+
+    test('sent is recorded once; mail handed back keeps its place and its tries', async () => {
+      await clearOutbox();
+      await store.enqueueMail([mail('first@example.org'), mail('second@example.org')], now);
+      const [a, b] = await claim(now, 2);
+      await settle('w1', { released: [{ id: a!.id, error: 'connection refused' }, { id: b!.id, error: 'connection refused' }] });
+      const again = await claim(now, 2, 'w2');
+      assert.deepEqual(again.map((m) => [m.to, m.attempts, m.lastError]), [['first@example.org', 0, 'connection refused'], ['second@example.org', 0, 'connection refused']]);
+      // w1's lease had ended and w2 took the mail, but w1 did send it: that is recorded, and only once.
+      await settle('w1', { sent: [a!.id] }, new Date(now.getTime() + 1000));
+      await settle('w2', { sent: [a!.id, b!.id] }, new Date(now.getTime() + 2000));
+      assert.equal((await store.findOutboxMail(a!.id))?.sentAt?.getTime(), now.getTime() + 1000);
+      assert.equal((await store.findOutboxMail(b!.id))?.sentAt?.getTime(), now.getTime() + 2000);
+    });
+
+    test('the mail backlog per lane, with its oldest mail, what was sent and what was dropped', async () => {
+      await clearOutbox();
+      await store.enqueueMail([mail('waiting@example.org')], new Date(now.getTime() - 5000));
+      await store.enqueueMail([{ kind: 'petition-victory', to: 'fan@example.org', subject: 'Won', text: 't', html: 'h' }], now);
+      const backlog = await store.mailBacklog(now);
+      assert.deepEqual(backlog.lanes, [
+        { lane: 'priority', waiting: 1, due: 1, oldestCreatedAt: new Date(now.getTime() - 5000) },
+        { lane: 'bulk', waiting: 1, due: 1, oldestCreatedAt: now },
+      ]);
+      const [p1, b1] = await claim(now, 2);
+      await settle('w1', { sent: [p1!.id], dropped: [{ id: b1!.id, error: 'too many tries', reason: 'attempts' }] });
+      const after = await store.mailBacklog(new Date(now.getTime() + 1000));
+      assert.deepEqual(after.lanes.map((l) => l.waiting), [0, 0]);
+      assert.ok(after.sentLastHour >= 1);
+      assert.ok(after.droppedLastDay.some((d) => d.reason === 'attempts' && d.mails >= 1));
     });
 
     test('users, tokens and categories', async () => {

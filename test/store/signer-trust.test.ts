@@ -7,6 +7,7 @@ import type { SignatureCriteria } from '../../src/store/fraud-queries.ts';
 import { hashSecret } from '../../src/services/tokens.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
 import { openPetition, signature } from '../support/builders.ts';
+import { emptySettlement } from '../../src/store/outbox-queries.ts';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
@@ -153,8 +154,8 @@ for (const { engine, skip, create } of await testEngines()) {
     test('old delivered mail and expired address keys are deleted', async () => {
       await store.enqueueMail([{ kind: 'k', to: 'old@example.org', subject: 's', text: 't', html: 'h' }, { kind: 'k', to: 'new@example.org', subject: 's', text: 't', html: 'h' }], new Date('2026-01-01T00:00:00Z'));
       const [first, second] = await store.listOutbox(10).then((all) => all.filter((m) => m.to.endsWith('@example.org') && m.kind === 'k').sort((a, b) => a.id - b.id));
-      await store.markMailSent(first!.id, new Date('2026-01-01T00:00:00Z'));
-      await store.markMailSent(second!.id, now);
+      await store.settleMail('w', new Date('2026-01-01T00:00:00Z'), { ...emptySettlement(), sent: [first!.id] });
+      await store.settleMail('w', now, { ...emptySettlement(), sent: [second!.id] });
       assert.equal(await store.purgeOldMail(new Date('2026-10-01T00:00:00Z')), 1);
       assert.equal(await store.findOutboxMail(first!.id), undefined);
       assert.ok(await store.findOutboxMail(second!.id));

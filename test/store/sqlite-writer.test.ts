@@ -24,7 +24,7 @@ describe('SQLite signing on its own writer thread', () => {
     const p = await openPetition(store, { slug: 'threaded' });
     const batcher = new GroupCommitBatcher({ store, clock: fixedClock(), windowMs: 1, maxBatch: 37, maxInFlight: 2 });
     const outcomes = await Promise.all(Array.from({ length: 1000 }, (_, i) => batcher.sign(signature(p.id, i))));
-    assert.ok(outcomes.every((o) => o === 'accepted'));
+    assert.ok(outcomes.every((o) => o.outcome === 'accepted' && o.alreadySigned === null));
     assert.equal((await store.findPetitionBySlug('threaded'))!.signatureCount, 1000);
     assert.equal(await store.countSignatures(p.id, 'confirmed'), 1000);
     const milestones = (await store.listUpdates(p.id)).filter((u) => u.type === 'milestone').map((u) => u.count);
@@ -39,7 +39,7 @@ describe('SQLite signing on its own writer thread', () => {
     const claims = Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         await store.enqueueMail([{ kind: 'k', to: `m${i}@example.org`, subject: 's', text: 't', html: 'h' }], new Date('2026-11-28T12:00:00Z'));
-        return store.claimDueMail(new Date('2026-11-28T12:00:01Z'), 5, 60_000);
+        return store.claimMail({ now: new Date('2026-11-28T12:00:01Z'), worker: `w${i}`, limit: 5, bulkAtLeast: 0, leaseMs: 60_000 });
       }),
     );
     // A read, a pause (other work runs, the thread commits), then a write: what an organiser's edit does.

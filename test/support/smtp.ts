@@ -7,21 +7,44 @@ export interface SmtpSink {
   url: string;
   port: number;
   messages: ParsedMail[];
+  /** When each message was accepted (ms since the epoch), in the same order. */
+  receivedAt: number[];
   waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+export interface SinkBehaviour {
+  /** How long the relay takes over each message before accepting it. */
+  delayMs?: number;
+  /** A reply code to refuse a recipient with (550 permanent, 450 for now), or null to accept. */
+  refuseRecipient?: (address: string) => number | null;
+  /** While true, new sessions are refused with 421, as a relay that is overloaded or going down. */
+  unavailable?: boolean;
+}
+
+const smtpError = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
+
+export async function startSmtpSink(port = 0, behaviour: SinkBehaviour = {}): Promise<SmtpSink & { behaviour: SinkBehaviour }> {
   const messages: ParsedMail[] = [];
+  const receivedAt: number[] = [];
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onConnect(_session, callback) {
+      callback(behaviour.unavailable ? smtpError(421, 'Service not available, try later') : undefined);
+    },
+    onRcptTo(address, _session, callback) {
+      const code = behaviour.refuseRecipient?.(address.address) ?? null;
+      callback(code === null ? undefined : smtpError(code, code >= 500 ? 'No such mailbox' : 'Mailbox busy, try later'));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
           messages.push(mail);
+          receivedAt.push(Date.now());
           for (const w of waiters.splice(0)) w();
           callback();
         })
@@ -34,6 +57,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${actualPort}`,
     port: actualPort,
     messages,
+    receivedAt,
+    behaviour,
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -9,13 +9,14 @@ import { renderPage } from '../render.ts';
 import { emptyForm } from '../views/form-fields.tsx';
 import { AdminAuditPage } from '../views/admin-audit-page.tsx';
 import { AdminSettingsPage } from '../views/admin-settings-page.tsx';
+import { AdminMailPage } from '../views/admin-mail-page.tsx';
 import { attemptForm } from './forms.ts';
 import { writeRateLimit } from './rate-limits.ts';
 import { adminHtml, type StaffOf } from './admin-html.ts';
 
 const AUDIT_PAGE = 100;
 
-/** The audit log and the site settings: administrators only (moderators get 403). */
+/** The audit log and the site settings: administrators only (moderators get 403). The mail queue: all staff. */
 export function siteAdminRoutes(app: FastifyInstance, deps: AppDeps, staffOf: StaffOf): void {
   const { services } = deps;
   const settings = deps.siteSettings!;
@@ -25,6 +26,13 @@ export function siteAdminRoutes(app: FastifyInstance, deps: AppDeps, staffOf: St
     if (!isAdministrator(staff.role)) throw new AppError('FORBIDDEN', 'Only administrators can see this page.');
     return staff;
   };
+
+  app.get('/admin/mail', async (request, reply) => {
+    const now = services.clock();
+    const backlog = await services.store.mailBacklog(now);
+    const relay = deps.mailDeliveryState?.().relay ?? null;
+    return adminHtml(reply, renderPage(<AdminMailPage backlog={backlog} now={now} relay={relay} staff={staffOf(request)} csrf={reply.generateCsrf()} />));
+  });
 
   app.get<{ Querystring: { before?: string } }>('/admin/audit', async (request, reply) => {
     const staff = administrator(request);

@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.ts';
 import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { AREA_PRIVACY_FLOOR } from '../../domain/areas.ts';
 import { signPetition } from '../../services/sign-petition.ts';
+import { afterSigning } from './after-signing.ts';
 import { createPetition } from '../../services/create-petition.ts';
 import { postUpdate } from '../../services/post-update.ts';
 import { authenticate as authenticateToken, requireJsonPosts } from './api-auth.ts';
@@ -62,8 +63,9 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...(await deps.signerAreas!.of(petition.id)) };
   });
 
+  const signed = afterSigning(deps, app.log);
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {
-    const result = await signPetition(services, request.params.slug, asRecord(request.body), { ip: request.ip });
+    const result = await signPetition(services, request.params.slug, asRecord(request.body), { ip: request.ip }, signed);
     if (result === 'confirmation_sent') deps.onMailQueued?.();
     // The two answers are constants: sent as ready JSON, not serialised again for every signer.
     return reply.type('application/json; charset=utf-8').code(result === 'signed' ? 201 : 202).send(result === 'signed' ? SIGNED : CONFIRMATION_SENT);

@@ -15,6 +15,7 @@ import { ContinuePage, ManagePage, MyPetitionsPage, SignInPage, petitionFormValu
 import { MessagePage } from '../views/simple-pages.tsx';
 import { writeRateLimit } from './rate-limits.ts';
 import { attemptForm } from './forms.ts';
+import { SECRET_TOKEN } from '../request-log.ts';
 
 const html = (reply: FastifyReply, body: string, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
@@ -59,9 +60,9 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     );
   });
 
-  app.get<{ Params: { token: string } }>('/auth/:token', async (request, reply) => html(reply, renderPage(<ContinuePage token={request.params.token} />)));
+  app.get<{ Params: { token: string } }>('/auth/:token', { config: SECRET_TOKEN }, async (request, reply) => html(reply, renderPage(<ContinuePage token={request.params.token} />)));
 
-  app.post<{ Params: { token: string } }>('/auth/:token', async (request, reply) => {
+  app.post<{ Params: { token: string } }>('/auth/:token', { config: SECRET_TOKEN }, async (request, reply) => {
     const { user, petition } = await useMagicLink(services, request.params.token);
     startSession(reply, user.id, services.clock(), secureCookies);
     return reply.redirect(petition ? `/petitions/${petition.slug}/manage?done=confirmed` : '/manage', 303);

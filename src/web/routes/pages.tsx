@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { Petition } from '../../store/records.ts';
 import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
+import { afterSigning } from './after-signing.ts';
 import { confirmSignature } from '../../services/confirm-signature.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { cleanText } from '../../domain/text.ts';
@@ -19,6 +20,7 @@ import type { SignFormState } from '../views/sign-form.tsx';
 import { signRateLimit } from './rate-limits.ts';
 import { fillBannerSlot } from '../site-banner.tsx';
 import { answerRemovedPetition } from '../removed-petition.tsx';
+import { SECRET_TOKEN } from '../request-log.ts';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 /** Readers' pages: a CDN may keep them a few seconds; browsers always revalidate. */
@@ -88,11 +90,12 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return reply.type('text/html; charset=utf-8').send(page.body);
   });
 
+  const signed = afterSigning(deps, app.log);
   app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {
     const { slug } = request.params;
     const raw = asRecord(request.body);
     try {
-      const result = await signPetition(services, slug, raw, { ip: request.ip });
+      const result = await signPetition(services, slug, raw, { ip: request.ip }, signed);
       if (result === 'confirmation_sent') deps.onMailQueued?.();
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
@@ -129,7 +132,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return html(reply, renderPage(<ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} />));
   });
 
-  app.get<{ Params: { token: string } }>('/signatures/confirm/:token', async (request, reply) => {
+  app.get<{ Params: { token: string } }>('/signatures/confirm/:token', { config: SECRET_TOKEN }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const outcome = await confirmSignature(services, request.params.token);
     if (outcome.status === 'invalid') {

@@ -18,7 +18,7 @@ export const unsubscribeRoutes = (deps: AppDeps) => async (app: FastifyInstance)
     </MessagePage>,
   );
 
-  app.get<Params>('/unsubscribe/:id/:token', async (request, reply) => {
+  app.get<Params>('/unsubscribe/:id/:token', { config: { secretParams: ['id', 'token'] } }, async (request, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     const id = Number(request.params.id);
     if (!Number.isSafeInteger(id) || !validUnsubscribeToken(await unsubscribeKey(store), id, request.params.token)) {
@@ -38,7 +38,7 @@ export const unsubscribeRoutes = (deps: AppDeps) => async (app: FastifyInstance)
     );
   });
 
-  app.post<Params>('/unsubscribe/:id/:token', async (request, reply) => {
+  app.post<Params>('/unsubscribe/:id/:token', { config: { secretParams: ['id', 'token'] } }, async (request, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!(await unsubscribe(store, Number(request.params.id), request.params.token))) {
       return reply.code(404).send(page('This link does not work', 'Check that you copied the whole link from the email.'));

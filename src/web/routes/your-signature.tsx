@@ -5,6 +5,7 @@ import { renderPage } from '../render.ts';
 import { MessagePage } from '../views/simple-pages.tsx';
 import { YourSignaturePage } from '../views/your-signature-page.tsx';
 import { PrivacyPage } from '../views/privacy-page.tsx';
+import { SECRET_TOKEN } from '../request-log.ts';
 
 type TokenParams = { Params: { token: string } };
 
@@ -26,13 +27,13 @@ const notFound = (reply: FastifyReply) =>
 export const yourSignatureRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   const { services, config } = deps;
 
-  app.get<TokenParams>('/signatures/yours/:token', async (request, reply) => {
+  app.get<TokenParams>('/signatures/yours/:token', { config: SECRET_TOKEN }, async (request, reply) => {
     const found = await findYourSignature(services, request.params.token);
     if (!found) return notFound(reply);
     return html(reply, renderPage(<YourSignaturePage found={found} token={request.params.token} anonymiseAfterDays={config.anonymiseAfterDays} />));
   });
 
-  app.post<TokenParams>('/signatures/yours/:token/remove', async (request, reply) => {
+  app.post<TokenParams>('/signatures/yours/:token/remove', { config: SECRET_TOKEN }, async (request, reply) => {
     const petition = await removeYourSignature(services, request.params.token);
     if (!petition) return notFound(reply);
     return reply.redirect(`/signatures/removed?from=${encodeURIComponent(petition.slug)}`, 303);

@@ -14,6 +14,7 @@ const adminLinks = (role: string): Array<[string, string]> => [
   ['/admin/queue', 'Review queue'],
   ['/admin/alerts', 'Signing alerts'],
   ['/admin/invalidate', 'Invalidate signatures'],
+  ['/admin/mail', 'Mail queue'],
   ['/admin/staff', isAdministrator(role) ? 'Staff and sessions' : 'Your sessions'],
   ...(isAdministrator(role) ? ([['/admin/audit', 'Audit log'], ['/admin/settings', 'Site settings']] as Array<[string, string]>) : []),
 ];

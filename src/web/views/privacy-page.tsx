@@ -1,5 +1,7 @@
 import { CURRENT_CONSENT, withKind } from '../../domain/consent.ts';
 import { ADDRESS_KEY_DAYS } from '../../services/ip-hash.ts';
+import { CONFIRMATION_MAILS_PER_SIGNATURE, DAILY_MAILS_PER_ADDRESS } from '../../domain/outbox.ts';
+import { MAIL_COUNTS_KEPT_DAYS } from '../../jobs/forget-personal-data.ts';
 import { Layout } from './layout.tsx';
 
 /** The privacy notice, in plain words: what we keep, why, for how long, and how to remove it. */
@@ -20,6 +22,12 @@ export function PrivacyPage({ anonymiseAfterDays }: { anonymiseAfterDays: number
       <p>
         We never store it. To spot mass fraud we keep a one-way code made from it with a key that changes every day. After {ADDRESS_KEY_DAYS} days the key is deleted and
         nobody, including us, can tell whose code it was.
+      </p>
+      <h2>How many emails we send</h2>
+      <p>
+        Nobody can use this site to flood an inbox. One signature gets at most {CONFIRMATION_MAILS_PER_SIGNATURE} emails: the confirmation, and one more if the same address
+        signs again. An address gets at most {DAILY_MAILS_PER_ADDRESS} emails a day that anyone could ask for by typing it into a form. To count them we keep, for{' '}
+        {MAIL_COUNTS_KEPT_DAYS} days, a one-way code made from the address with a secret key: never the address itself.
       </p>
       <h2>How long we keep it</h2>
       <p>
