@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { canonicalDomain } from './email.ts';
 
 /**
  * Networks and email domains that many honest people share (a university's campus, a union's
@@ -15,8 +16,9 @@ export function parseAllowlist(raw: string): { allowlist: Allowlist; problems: s
   const domains = new Set<string>();
   const problems: string[] = [];
   for (const entry of raw.split(/[\s,]+/).filter(Boolean)) {
-    if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(entry) && !ipaddr.isValid(entry)) {
-      domains.add(entry.toLowerCase());
+    const domain = ipaddr.isValid(entry) ? null : canonicalDomain(entry);
+    if (domain) {
+      domains.add(domain);
     } else if (entry.includes('/') && ipaddr.isValidCIDR(entry)) {
       ranges.push(ipaddr.parseCIDR(entry));
     } else if (ipaddr.isValid(entry)) {

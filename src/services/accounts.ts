@@ -1,8 +1,7 @@
 import { hash } from '@node-rs/argon2';
-import validator from 'validator';
 import type { Store } from '../store/store.ts';
 import type { User } from '../store/records.ts';
-import { normaliseEmail } from '../domain/email.ts';
+import { canonicalEmail, EMAIL_PROBLEM_MESSAGES } from '../domain/email.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 /** argon2id with OWASP's minimum parameters (19 MiB, 2 passes). */
@@ -18,8 +17,8 @@ export async function createModerator(store: Store, rawEmail: string, password: 
 }
 
 async function createStaff(store: Store, rawEmail: string, password: string, now: Date, role: 'admin' | 'moderator'): Promise<User> {
-  const email = normaliseEmail(rawEmail);
-  if (!validator.isEmail(email)) throw new Error('Enter a valid email address.');
+  const { address: email, problem } = canonicalEmail(rawEmail);
+  if (problem) throw new Error(EMAIL_PROBLEM_MESSAGES[problem]);
   if (password.length < 12) throw new Error('The password must be at least 12 characters.');
   const user = await store.upsertUser({ email, role, passwordHash: await hash(password, ARGON2), now });
   // A new password is the answer to a leaked one: every browser signed in with the old one is signed out.
@@ -29,7 +28,7 @@ async function createStaff(store: Store, rawEmail: string, password: string, now
 
 /** Returns the token once; only its hash is stored. */
 export async function createToken(store: Store, rawEmail: string, name: string, now: Date): Promise<string> {
-  const user = await store.findUserByEmail(normaliseEmail(rawEmail));
+  const user = await store.findUserByEmail(canonicalEmail(rawEmail).address ?? rawEmail);
   if (!user) throw new Error(`No user with the email ${rawEmail}. Create one first (undersign create-admin).`);
   const token = `us_${newSecret()}`;
   await store.createApiToken({ userId: user.id, name, tokenHash: hashSecret(token), now });

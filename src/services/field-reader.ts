@@ -1,3 +1,4 @@
+import { canonicalEmail, EMAIL_PROBLEM_MESSAGES } from '../domain/email.ts';
 import { cleanLine, cleanText, isHttpUrl } from '../domain/text.ts';
 
 interface TextRule {
@@ -76,6 +77,20 @@ export class FieldReader {
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
     this.fail(field, `${label} must be one of: ${allowed.join(', ')}.`);
     return fallback;
+  }
+
+  /**
+   * A required email address in its canonical form (decision 0029), the one every form stores,
+   * dedupes and mails; '' with a message when it is refused. Read as typed, not cleaned like text:
+   * an invisible character is refused, never silently dropped.
+   */
+  email(field: string, rule: { label: string }): string {
+    const value = this.raw[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') return this.fail(field, `${rule.label} must be text.`) ?? '';
+    if (typeof value !== 'string' || value.trim() === '') return this.fail(field, `Enter ${rule.label.toLowerCase()}.`) ?? '';
+    if (value.trim().length > 254) return this.fail(field, `${rule.label} must be 254 characters or fewer.`) ?? '';
+    const { address, problem } = canonicalEmail(value);
+    return address ?? this.fail(field, EMAIL_PROBLEM_MESSAGES[problem]) ?? '';
   }
 
   addError(field: string, message: string): void {

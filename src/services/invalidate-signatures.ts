@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { AppError, validationError } from '../domain/errors.ts';
+import { canonicalDomain } from '../domain/email.ts';
 import type { SignatureCriteria } from '../store/fraud-queries.ts';
 import type { User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
@@ -47,7 +48,9 @@ export async function readCriteria(ctx: ServiceContext, raw: Record<string, unkn
   }
   const address = f.text('address', { label: 'Internet address', max: 45 });
   if (address !== null && !ipaddr.isValid(address)) f.addError('address', 'Enter an IPv4 or IPv6 address, like 203.0.113.7.');
-  const domain = f.text('domain', { label: 'Email domain', max: 253 })?.toLowerCase().replace(/^@/, '') ?? (alert?.kind === 'domain' ? alert.key : null);
+  const typedDomain = f.text('domain', { label: 'Email domain', max: 253 })?.replace(/^@/, '') ?? null;
+  // Stored addresses carry their domain in ASCII: exämple.com is found as xn--exmple-cua.com.
+  const domain = typedDomain !== null ? (canonicalDomain(typedDomain) ?? typedDomain.toLowerCase()) : alert?.kind === 'domain' ? alert.key : null;
   if (alert?.kind === 'domain' && domain !== alert.key) f.addError('domain', `Alert ${alert.id} is about ${alert.key}: leave the domain empty or give that one.`);
   const alertHash = alert?.kind === 'address' ? alert.key : null;
   if (alertHash !== null && address !== null) f.addError('address', 'An alert already names the address: leave this empty.');

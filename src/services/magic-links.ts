@@ -1,6 +1,4 @@
-import validator from 'validator';
 import { AppError, validationError } from '../domain/errors.ts';
-import { normaliseEmail } from '../domain/email.ts';
 import { magicLinkMail } from '../mail/magic-link.tsx';
 import type { LoginPurpose } from '../store/schema.ts';
 import type { Petition, User } from '../store/records.ts';
@@ -29,10 +27,9 @@ export async function issueMagicLink(
 /** "Email me a sign-in link": the same answer whether or not the address has an account. */
 export async function requestSignIn(ctx: ServiceContext, raw: Record<string, unknown>): Promise<void> {
   const f = new FieldReader(raw);
-  const email = f.text('email', { label: 'Your email address', max: 254, required: true });
-  if (!f.errors.email && !validator.isEmail(email)) f.addError('email', 'Enter an email address like name@example.com.');
+  const email = f.email('email', { label: 'Your email address' });
   if (!f.ok) throw validationError(f.errors);
-  const user = await ctx.store.findUserByEmail(normaliseEmail(email));
+  const user = await ctx.store.findUserByEmail(email);
   if (user) await ctx.store.transaction((tx) => issueMagicLink(ctx, tx, user, 'sign-in', null));
 }
 

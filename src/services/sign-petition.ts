@@ -1,5 +1,4 @@
 import { AppError, validationError } from '../domain/errors.ts';
-import { isEmailAddress, normaliseEmail } from '../domain/email.ts';
 import { isSignable } from '../domain/petition.ts';
 import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
 import { alreadySignedMail } from '../mail/already-signed.tsx';
@@ -23,9 +22,8 @@ export interface SignatureInput {
 export function readSignature(raw: Record<string, unknown>): { input: SignatureInput; errors: Record<string, string> } {
   const f = new FieldReader(raw);
   const name = f.text('name', { label: 'Your name', max: 100, required: true });
-  const email = f.text('email', { label: 'Your email address', max: 254, required: true });
-  if (!f.errors.email && !isEmailAddress(email)) f.addError('email', 'Enter an email address like name@example.com.');
-  else if (!f.errors.email && isDisposableDomain(emailDomain(email.trim()))) {
+  const email = f.email('email', { label: 'Your email address' });
+  if (!f.errors.email && isDisposableDomain(emailDomain(email))) {
     f.addError('email', 'Use an email address you keep: addresses from throwaway-mail services are not accepted.');
   }
   const postcode = f.text('postcode', { label: 'Postcode', max: 16 });
@@ -66,7 +64,7 @@ export async function signPetition(
   const byEmail = ctx.config.signatureConfirmation === 'email';
   const now = ctx.clock();
   const token = newSignatureToken(now);
-  const email = normaliseEmail(input.email);
+  const email = input.email;
   const { ipHash, flag } = await ctx.screening.screen({ petitionId: petition.id, email, country: input.country, ip: client.ip, now });
   // Over a signing limit: kept and answered like any other, but nothing is mailed (not even rendered).
   const mailed = byEmail && flag === null;

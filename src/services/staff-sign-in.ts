@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError, validationError } from '../domain/errors.ts';
-import { normaliseEmail } from '../domain/email.ts';
+import { canonicalEmail } from '../domain/email.ts';
 import { isStaffRole, overSignInLimit, SIGN_IN_LIMIT } from '../domain/staff.ts';
 import type { User } from '../store/records.ts';
 import { ARGON2 } from './accounts.ts';
@@ -41,7 +41,8 @@ export async function signInStaff(ctx: ServiceContext, raw: Record<string, unkno
   const decoyReady = decoyHash();
   const now = ctx.clock();
   const since = new Date(now.getTime() - SIGN_IN_LIMIT.windowMs);
-  const address = normaliseEmail(email);
+  // An address that is not one matches no account: it is still counted, and answered like a wrong password.
+  const address = canonicalEmail(email).address ?? email.toLowerCase();
   const keys = [`email:${address}`, await addressKey(ctx, client.ip)];
   const attempt = await ctx.store.addSignInAttempts(keys, now, since);
   for (const key of keys) {

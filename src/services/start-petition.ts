@@ -1,6 +1,4 @@
-import validator from 'validator';
 import { validationError } from '../domain/errors.ts';
-import { normaliseEmail } from '../domain/email.ts';
 import type { Campaign, Petition } from '../store/records.ts';
 import { localPetition } from './campaign-petition.ts';
 import { FieldReader } from './field-reader.ts';
@@ -27,12 +25,10 @@ export async function startPetition(ctx: ServiceContext, raw: Record<string, unk
   if (!body) f.addError('body', 'Enter what it asks.');
   if (!why) f.addError('why', 'Enter why it is important.');
   const name = f.text('organiserName', { label: 'Your name', max: 100, required: true });
-  const email = f.text('organiserEmail', { label: 'Your email address', max: 254, required: true });
-  if (!f.errors.organiserEmail && !validator.isEmail(email)) f.addError('organiserEmail', 'Enter an email address like name@example.com.');
+  const address = f.email('organiserEmail', { label: 'Your email address' });
   if (!f.ok || !title || !body || !why) throw validationError(f.errors);
 
   return ctx.store.transaction(async (tx) => {
-    const address = normaliseEmail(email);
     const existing = await tx.findUserByEmail(address);
     // An existing account keeps its role: starting a petition never demotes an administrator.
     const user = existing ?? (await tx.upsertUser({ email: address, role: 'organiser', passwordHash: null, now, name }));

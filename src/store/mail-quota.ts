@@ -2,7 +2,7 @@ import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:c
 import { CompiledQuery, SqliteAdapter, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { OutgoingMail } from './records.ts';
-import { normaliseEmail } from '../domain/email.ts';
+import { canonicalEmail } from '../domain/email.ts';
 import { DAILY_MAILS_PER_ADDRESS, isCappedKind } from '../domain/outbox.ts';
 import { appSecret } from './organiser-queries.ts';
 
@@ -33,10 +33,10 @@ async function quotaKey(db: Db): Promise<KeyObject> {
   return key;
 }
 
-/** Turns addresses into their quota keys (HMAC-SHA256 of the normalised address). */
+/** Turns addresses into their quota keys (HMAC-SHA256 of the canonical address; mail is only queued to canonical ones). */
 export async function recipientKeyer(db: Db): Promise<(address: string) => string> {
   const key = await quotaKey(db);
-  return (address) => createHmac('sha256', key).update(normaliseEmail(address)).digest('base64url');
+  return (address) => createHmac('sha256', key).update(canonicalEmail(address).address ?? address).digest('base64url');
 }
 
 /** Counts are kept per UTC day. */

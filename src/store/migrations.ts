@@ -1,3 +1,4 @@
+import { canonicaliseStoredEmails } from './canonical-emails.ts';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql, PostgresAdapter, type CreateTableBuilder } from 'kysely';
 
 /** Identity keys are the one place the engines differ in DDL. */
@@ -330,6 +331,15 @@ const m010_mail_delivery: Migration = {
   },
 };
 
+// Canonical email addresses (decision 0029): stored addresses take the form new ones are stored in.
+const m011_canonical_emails: Migration = {
+  async up(db: Kysely<any>) {
+    await canonicaliseStoredEmails(db);
+  },
+  // Nothing to undo: the canonical form is an address the old code also accepted.
+  async down() {},
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
@@ -341,9 +351,16 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_signer_trust': m008_signer_trust,
   '009_staff_sessions': m009_staff_sessions,
   '010_mail_delivery': m010_mail_delivery,
+  '011_canonical_emails': m011_canonical_emails,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Up to and including one migration: for tests of a later migration on data stored before it. */
+export async function migrateUpTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw new Error(`Migration to ${name} failed: ${String(error)}`);
+}
 
 // Unordered: work lands from parallel branches, so a later-numbered migration may already be applied.
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

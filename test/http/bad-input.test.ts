@@ -251,11 +251,13 @@ describe('bad input over HTTP (SQLite)', () => {
       assert.equal((await server.store.findPetitionBySlug(twice))!.signatureCount, 1);
     });
 
-    test('control characters are stripped from what is stored and mailed', async () => {
-      const res = await server.postJson(path(), { name: 'An\u0000n\u0007i\u001be\u007f', email: ' ctl-strip@example.org\u0000 ' });
+    test('control characters are stripped from a name that is stored and mailed, and refused in an address', async () => {
+      const refused = await expectApiError(await server.postJson(path(), { name: 'Annie', email: 'ctl-strip@example.org\u0000' }), 422, 'VALIDATION_FAILED', ['email']);
+      assert.match(refused.error.fields!.email!, /invisible character/);
+      const res = await server.postJson(path(), { name: 'An\u0000n\u0007i\u001be\u007f', email: ' ctl-strip@example.org ' });
       assert.equal(res.status, 202);
       const [mail] = (await server.store.listOutbox(100)).filter((m) => m.to === 'ctl-strip@example.org');
-      assert.ok(mail, 'the address was stored without its control character');
+      assert.ok(mail, 'the address was stored trimmed');
       assert.match(mail.text, /^Hello Annie,/);
       // eslint-disable-next-line no-control-regex
       assert.doesNotMatch(mail.text + mail.html + mail.subject, /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/);

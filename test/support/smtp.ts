@@ -9,6 +9,8 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** When each message was accepted (ms since the epoch), in the same order. */
   receivedAt: number[];
+  /** Each message's envelope recipients (RCPT TO), as the relay was given them, in the same order. */
+  recipients: string[][];
   waitFor(predicate: (m: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   close(): Promise<void>;
 }
@@ -27,6 +29,7 @@ const smtpError = (code: number, text: string) => Object.assign(new Error(text),
 export async function startSmtpSink(port = 0, behaviour: SinkBehaviour = {}): Promise<SmtpSink & { behaviour: SinkBehaviour }> {
   const messages: ParsedMail[] = [];
   const receivedAt: number[] = [];
+  const recipients: string[][] = [];
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -39,12 +42,13 @@ export async function startSmtpSink(port = 0, behaviour: SinkBehaviour = {}): Pr
       const code = behaviour.refuseRecipient?.(address.address) ?? null;
       callback(code === null ? undefined : smtpError(code, code >= 500 ? 'No such mailbox' : 'Mailbox busy, try later'));
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (mail) => {
           if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
           messages.push(mail);
           receivedAt.push(Date.now());
+          recipients.push(session.envelope.rcptTo.map((r) => r.address));
           for (const w of waiters.splice(0)) w();
           callback();
         })
@@ -58,6 +62,7 @@ export async function startSmtpSink(port = 0, behaviour: SinkBehaviour = {}): Pr
     port: actualPort,
     messages,
     receivedAt,
+    recipients,
     behaviour,
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
