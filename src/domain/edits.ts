@@ -28,5 +28,30 @@ export function boundedEditDistance(a: string, b: string, limit: number): number
   return Math.min(previous[b.length]!, big);
 }
 
+/** What the edit log says of one change to a petition's words. */
+export interface WordsEdit {
+  field: string;
+  before: string;
+  /** Made while people had signed, so held to the typo rule. */
+  underTypoRule: boolean;
+}
+
+/**
+ * The words people signed: a field as it stood when the typo rule began to hold, the last time it
+ * began. Each fix is measured against this, not against the previous fix, so that small fixes
+ * cannot add up to new words ("Update url test" walked to "Pave over the park" in six 3-character
+ * steps). An edit made with no signature counted (before the first, or after every signature was
+ * invalidated) starts again from what it left. With no held edit yet, the words are as they are now.
+ */
+export function wordsAsSigned(history: readonly WordsEdit[], field: string, current: string): string {
+  let signed: string | null = null;
+  for (const edit of history) {
+    if (edit.field !== field) continue;
+    if (!edit.underTypoRule) signed = null;
+    else signed ??= edit.before;
+  }
+  return signed ?? current;
+}
+
 export const isTypoFix = (before: string, after: string): boolean =>
   boundedEditDistance(before, after, allowedTypoDistance(before)) <= allowedTypoDistance(before);

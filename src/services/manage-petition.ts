@@ -1,5 +1,5 @@
 import { AppError, validationError } from '../domain/errors.ts';
-import { isTypoFix } from '../domain/edits.ts';
+import { isTypoFix, wordsAsSigned } from '../domain/edits.ts';
 import { transition } from '../domain/petition.ts';
 import type { Petition, PetitionEdit, PetitionFieldChanges, PetitionUpdate, User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
@@ -22,7 +22,9 @@ export async function editPetition(ctx: ServiceContext, user: User, petition: Pe
   const signed = petition.signatureCount > 0;
   const changes: PetitionFieldChanges = {};
   const edits: Omit<PetitionEdit, 'id'>[] = [];
-  const record = (field: string, before: string, after: string) => edits.push({ petitionId: petition.id, userId: user.id, field, before, after, createdAt: now });
+  const record = (field: string, before: string, after: string) =>
+    edits.push({ petitionId: petition.id, userId: user.id, field, before, after, createdAt: now, underTypoRule: signed });
+  const history = signed ? await ctx.store.listEdits(petition.id) : [];
 
   for (const field of WORDS) {
     const after = fields[field];
@@ -32,8 +34,8 @@ export async function editPetition(ctx: ServiceContext, user: User, petition: Pe
       continue;
     }
     if (after === before) continue;
-    if (signed && !isTypoFix(before, after)) {
-      f.addError(field, `${LABEL[field]}: people have signed, so only small corrections (typos) are allowed now.`);
+    if (signed && !isTypoFix(wordsAsSigned(history, field, before), after)) {
+      f.addError(field, `${LABEL[field]}: people have signed, so only small corrections (typos) to the words they signed are allowed now.`);
       continue;
     }
     changes[field] = after;

@@ -340,6 +340,23 @@ const m011_canonical_emails: Migration = {
   async down() {},
 };
 
+// Edits made while people had signed (decision 0034): the typo rule measures each fix against the
+// words they signed, found from the log. Older edits are judged by whether a confirmed signature
+// came before them.
+const m014_edits_under_typo_rule: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('petition_edits').addColumn('under_typo_rule', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db
+      .updateTable('petition_edits')
+      .set({ under_typo_rule: 1 })
+      .where(sql<boolean>`exists (select 1 from signatures s where s.petition_id = petition_edits.petition_id and s.confirmed_at <= petition_edits.created_at)`)
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.alterTable('petition_edits').dropColumn('under_typo_rule').execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
@@ -352,6 +369,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_staff_sessions': m009_staff_sessions,
   '010_mail_delivery': m010_mail_delivery,
   '011_canonical_emails': m011_canonical_emails,
+  '014_edits_under_typo_rule': m014_edits_under_typo_rule,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

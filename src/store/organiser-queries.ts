@@ -70,14 +70,14 @@ export async function changePetitionFields(db: Db, id: number, changes: Petition
   if (edits.length > 0) {
     await db
       .insertInto('petition_edits')
-      .values(edits.map((e) => ({ petition_id: e.petitionId, user_id: e.userId, field: e.field, before: e.before, after: e.after, created_at: iso(e.createdAt) })))
+      .values(edits.map((e) => ({ petition_id: e.petitionId, user_id: e.userId, field: e.field, before: e.before, after: e.after, created_at: iso(e.createdAt), under_typo_rule: e.underTypoRule ? 1 : 0 })))
       .execute();
   }
 }
 
 export async function listEdits(db: Db, petitionId: number): Promise<PetitionEdit[]> {
   const rows = await db.selectFrom('petition_edits').selectAll().where('petition_id', '=', petitionId).orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, petitionId: r.petition_id, userId: r.user_id, field: r.field, before: r.before, after: r.after, createdAt: new Date(r.created_at) }));
+  return rows.map((r) => ({ id: r.id, petitionId: r.petition_id, userId: r.user_id, field: r.field, before: r.before, after: r.after, createdAt: new Date(r.created_at), underTypoRule: Number(r.under_typo_rule) === 1 }));
 }
 
 export async function createLoginToken(
@@ -181,4 +181,45 @@ export async function takeUpdateMailChunk(db: Db, engine: EngineName, limit: num
 
 export async function findUserById(db: Db, id: number) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Deletes up to `limit` petitions started before `createdBefore` and never confirmed (pending, no
+ * verified_at; none a moderator acted on or anyone signed), with their links, edits and reports;
+ * then the organisers they leave with nothing who never followed a link (an address nobody proved).
+ */
+export async function purgeUnverifiedPetitions(db: Db, createdBefore: Date, limit: number): Promise<{ petitions: number; organisers: number }> {
+  const stale = await db
+    .selectFrom('petitions as p')
+    .select(['p.id', 'p.created_by'])
+    .where('p.state', '=', 'pending')
+    .where('p.verified_at', 'is', null)
+    .where('p.created_at', '<', iso(createdBefore))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('moderation_actions as m').select('m.id').whereRef('m.petition_id', '=', 'p.id'))))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('signatures as s').select('s.id').whereRef('s.petition_id', '=', 'p.id'))))
+    .orderBy('p.id')
+    .limit(limit)
+    .execute();
+  if (stale.length === 0) return { petitions: 0, organisers: 0 };
+  const ids = stale.map((r) => r.id);
+  for (const table of ['login_tokens', 'petition_edits', 'updates', 'reports'] as const) await db.deleteFrom(table).where('petition_id', 'in', ids).execute();
+  await db.deleteFrom('petitions').where('id', 'in', ids).execute();
+
+  const creators = [...new Set(stale.flatMap((r) => (r.created_by === null ? [] : [r.created_by])))];
+  if (creators.length === 0) return { petitions: ids.length, organisers: 0 };
+  const gone = await db
+    .deleteFrom('users as u')
+    .where('u.id', 'in', creators)
+    .where('u.role', '=', 'organiser')
+    .where(({ not, exists, selectFrom, and }) =>
+      and([
+        not(exists(selectFrom('petitions as p').select('p.id').whereRef('p.created_by', '=', 'u.id'))),
+        not(exists(selectFrom('campaigns as c').select('c.id').whereRef('c.created_by', '=', 'u.id'))),
+        not(exists(selectFrom('petition_edits as e').select('e.id').whereRef('e.user_id', '=', 'u.id'))),
+        not(exists(selectFrom('api_tokens as a').select('a.id').whereRef('a.user_id', '=', 'u.id'))),
+        not(exists(selectFrom('login_tokens as t').select('t.id').whereRef('t.user_id', '=', 'u.id').where('t.used_at', 'is not', null))),
+      ]),
+    )
+    .executeTakeFirst();
+  return { petitions: ids.length, organisers: Number(gone.numDeletedRows) };
 }

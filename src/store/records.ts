@@ -178,6 +178,8 @@ export interface PetitionEdit {
   before: string;
   after: string;
   createdAt: Date;
+  /** Made while people had signed: held to the typo rule, against the words they signed. */
+  underTypoRule: boolean;
 }
 
 /** Fields an organiser may change; undefined means unchanged. */

@@ -188,6 +188,8 @@ export interface PetitionEditTable {
   before: string;
   after: string;
   created_at: string;
+  // 014_edits_under_typo_rule
+  under_typo_rule: Generated<number>;
 }
 
 export type LoginPurpose = 'sign-in' | 'verify-petition';

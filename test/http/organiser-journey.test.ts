@@ -136,6 +136,23 @@ describe('Nadia runs a pledge from start to victory', () => {
     assert.deepEqual((await server.store.listEdits(petition!.id)).map((e) => [e.field, e.before, e.after]), [['why', 'Less trafic, cleaner air.', 'Less traffic, cleaner air.']]);
   });
 
+  test('small fixes cannot add up to new words: each is measured against the words people signed', async () => {
+    const page = await (await browse(`/petitions/${slug}/manage`)).text();
+    const base = { _csrf: csrfToken(page), target: 'Head teachers of Leeds', title: 'Walk to school on Fridays', body: 'We pledge to walk our children to school every Friday.', why: 'Less traffic, cleaner air.', category: 'transport', location: 'Leeds, UK', goal: '100', closesAt: '2027-01-31' };
+    // Three characters from the signed title is the most a 25-character title may move.
+    for (const title of ['Walk to school on Friday', 'Walk to school on Frida', 'Walk to school on Frid']) {
+      const step = await postForm(`/petitions/${slug}/manage/edit`, { ...base, title });
+      assert.equal(step.status, 303, `one character at a time, within three of what was signed: ${title}`);
+    }
+    const fourth = await postForm(`/petitions/${slug}/manage/edit`, { ...base, title: 'Walk to school on Fri' });
+    assert.equal(fourth.status, 422, 'one character from the last fix, but four from what people signed');
+    assert.match(await fourth.text(), /only small corrections \(typos\) to the words they signed/);
+    assert.equal((await (await server.request(`/api/v1/petitions/${slug}`)).json()).title, 'Walk to school on Frid');
+    const back = await postForm(`/petitions/${slug}/manage/edit`, { ...base, title: 'Walk to school on Fridays' });
+    assert.equal(back.status, 303, 'going back to the signed words is always allowed');
+    assert.equal((await (await server.request(`/api/v1/petitions/${slug}`)).json()).title, 'Walk to school on Fridays');
+  });
+
   test('forms without the CSRF token, or from another person, change nothing', async () => {
     const noToken = await postForm(`/petitions/${slug}/manage/updates`, { text: 'sneaky' });
     assert.equal(noToken.status, 403);
