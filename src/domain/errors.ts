@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'CROSS_SITE_POST'
   // kill switches (services/site-settings.ts): answered 503 while an administrator has paused them
   | 'SIGNING_PAUSED'
-  | 'STARTING_PAUSED';
+  | 'STARTING_PAUSED'
+  // the database is away for a moment (a restart, a failover): answered 503 with Retry-After
+  | 'UNAVAILABLE';
 
 export class AppError extends Error {
   constructor(

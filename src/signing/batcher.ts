@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.ts';
 import type { ConfirmOutcome, CountChange, SignatureToWrite, SignOutcome } from '../store/records.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 
 /** What the commit says about one signature. */
 export interface SignReceipt {
@@ -34,7 +35,15 @@ export interface BatcherOptions {
    * petition row's lock on PostgreSQL), so counts and milestones stay exact.
    */
   maxInFlight?: number;
+  /**
+   * How long a batch keeps its signers waiting while the database is away (a restart, a failover)
+   * before they are answered 503. Retried with backoff up to half a second apart, so signing
+   * resumes within that of the database returning.
+   */
+  unavailableRetryMs?: number;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Job =
   | { kind: 'sign'; signature: SignatureToWrite; resolve: (r: SignReceipt) => void; reject: (e: unknown) => void }
@@ -53,11 +62,13 @@ export class GroupCommitBatcher implements SigningBatcher {
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly unavailableRetryMs: number;
 
   constructor(private readonly options: BatcherOptions) {
     this.windowMs = options.windowMs ?? 2;
     this.maxBatch = options.maxBatch ?? 1000;
     this.maxInFlight = options.maxInFlight ?? 1;
+    this.unavailableRetryMs = options.unavailableRetryMs ?? 10_000;
   }
 
   sign(signature: SignatureToWrite): Promise<SignReceipt> {
@@ -111,10 +122,10 @@ export class GroupCommitBatcher implements SigningBatcher {
 
   private async commit(jobs: Job[]): Promise<void> {
     try {
-      await this.write(jobs);
+      await this.writeWhenReachable(jobs);
     } catch (error) {
-      if (jobs.length === 1) {
-        jobs[0]!.reject(error);
+      if (jobs.length === 1 || isDatabaseUnavailable(error)) {
+        for (const job of jobs) job.reject(error);
         return;
       }
       // One bad row must not fail its neighbours: retry each alone so only the culprit fails.
@@ -124,6 +135,23 @@ export class GroupCommitBatcher implements SigningBatcher {
         } catch (single) {
           job.reject(single);
         }
+      }
+    }
+  }
+
+  /**
+   * The batch is kept while the database is away, and written whole once it is back. A commit whose
+   * answer was lost with the connection may have happened: written again, its signatures are found
+   * already there (one per address) and its confirmations already done, so nothing counts twice.
+   */
+  private async writeWhenReachable(jobs: Job[]): Promise<void> {
+    const deadline = Date.now() + this.unavailableRetryMs;
+    for (let wait = 25; ; wait = Math.min(wait * 2, 500)) {
+      try {
+        return await this.write(jobs);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() + wait > deadline) throw error;
+        await sleep(wait);
       }
     }
   }

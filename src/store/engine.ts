@@ -79,10 +79,15 @@ export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.tes
 /** Picks the engine from DATABASE_URL: postgres://… for PostgreSQL, a path or file: URL for SQLite. */
 export function openEngine(databaseUrl: string, options: { poolSize?: number } = {}): Engine {
   if (isPostgresUrl(databaseUrl)) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
-    // An idle connection the server closes (restart, failover) is dropped from the pool and replaced;
-    // unhandled, pg would raise it as an uncaught exception and stop the process.
+    // A connection that cannot be made in 5 s fails (pg's default is to wait for ever), so a request
+    // during an outage is answered 503 rather than held open.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    // A connection the server closes (restart, failover) is dropped from the pool and replaced;
+    // unhandled, pg raises it as an uncaught 'error' event and stops the process. The pool listens
+    // only while a client is idle, so every client gets its own listener too: a client checked out
+    // when the server goes (57P01) errors its query, which the caller sees and retries.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return { name: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), sqlitePath: null };
   }
   const path = databaseUrl.startsWith('file:') ? new URL(databaseUrl).pathname : databaseUrl;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 import { renderPage } from './render.ts';
 import { MessagePage } from './views/simple-pages.tsx';
 
@@ -18,7 +19,16 @@ export const STATUS: Record<ErrorCode, number> = {
   CROSS_SITE_POST: 403,
   SIGNING_PAUSED: 503,
   STARTING_PAUSED: 503,
+  UNAVAILABLE: 503,
 };
+
+/** Seconds a client is asked to wait when the database is away: a restart takes about one. */
+export const UNAVAILABLE_RETRY_SECONDS = 2;
+const UNAVAILABLE_MESSAGE = 'We cannot reach our database for a moment. Nothing was lost: please try again in a few seconds.';
+/** One log line per this many ms while the database is away, not one per request. */
+const UNAVAILABLE_LOG_EVERY_MS = 10_000;
+let lastUnavailableLog = 0;
+let unavailableSinceLog = 0;
 
 /** Fastify's own errors, translated into ours so every answer has the same shape. */
 function toAppError(error: FastifyError): AppError {
@@ -55,10 +65,20 @@ export function sendError(error: AppError, request: FastifyRequest, reply: Fasti
 }
 
 const titleFor = (status: number): string =>
-  ({ 400: 'Bad request', 403: 'Not allowed', 404: 'Page not found', 409: 'Closed', 413: 'Too large', 415: 'Unsupported', 422: 'Check your answers', 429: 'Too many requests', 503: 'Paused for now' })[status] ??
+  ({ 400: 'Bad request', 403: 'Not allowed', 404: 'Page not found', 409: 'Closed', 413: 'Too large', 415: 'Unsupported', 422: 'Check your answers', 429: 'Too many requests', 503: 'Back in a moment' })[status] ??
   'Something went wrong';
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (isDatabaseUnavailable(error)) {
+    unavailableSinceLog++;
+    if (Date.now() - lastUnavailableLog >= UNAVAILABLE_LOG_EVERY_MS) {
+      request.log.warn({ err: error, requests: unavailableSinceLog }, 'database unavailable: answering 503 with Retry-After');
+      lastUnavailableLog = Date.now();
+      unavailableSinceLog = 0;
+    }
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_SECONDS));
+    return sendError(new AppError('UNAVAILABLE', UNAVAILABLE_MESSAGE), request, reply);
+  }
   const known = error instanceof AppError || (error.statusCode !== undefined && error.statusCode < 500);
   if (!known) {
     request.log.error({ err: error }, 'unexpected error');
