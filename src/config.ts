@@ -23,6 +23,7 @@ export interface Config {
   trustProxy: string | null;
   /** How long a request (headers and body) may take to arrive before its connection is closed. */
   requestTimeoutMs: number;
+  dbStartTimeoutMs: number;
   /** How long a connection may sit with nothing sent either way before it is closed. */
   connectionTimeoutMs: number;
   /** Open connections one process keeps; more are closed as they arrive. */
@@ -116,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Above the live-count stream's 25 s heartbeat, and above keep-alive's 72 s, so neither is cut short.
     connectionTimeoutMs: count('CONNECTION_TIMEOUT_SECONDS', 120, 75) * 1000,
     maxConnections: count('MAX_CONNECTIONS', 10_000, 2),
+    // How long start-up waits for an unreachable database, retrying, before it gives up.
+    dbStartTimeoutMs: count('DB_START_TIMEOUT', 60) * 1000,
     sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
     // Demo content is on for the embedded default only: an operator's PostgreSQL starts empty.
     demo: demoRaw === undefined ? !env.DATABASE_URL : ['1', 'on', 'true'].includes(demoRaw),

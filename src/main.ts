@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { openEngine } from './store/engine.ts';
+import { isPostgresUrl, openEngine } from './store/engine.ts';
+import { isDatabaseUnavailable } from './store/unavailable.ts';
 import { openStore } from './store/kysely-store.ts';
 import type { Store } from './store/store.ts';
 import { GroupCommitBatcher } from './signing/batcher.ts';
@@ -24,11 +25,53 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Opens the store named by the config (migrating it) with the default categories. */
-export async function openConfiguredStore(config: Pick<Config, 'databaseUrl'>, options: { writerThread?: boolean } = {}): Promise<Store> {
-  const store = await openStore(openEngine(config.databaseUrl), options);
-  await store.ensureCategories(DEFAULT_CATEGORIES);
-  return store;
+/**
+ * Opens the store named by the config (migrating it) with the default categories. A database that
+ * is not answering yet (still starting, or away) is waited for, with one line on standard error
+ * per try, for up to DB_START_TIMEOUT; then start-up fails, so the process exits non-zero.
+ */
+export async function openConfiguredStore(
+  config: Pick<Config, 'databaseUrl'> & Partial<Pick<Config, 'dbStartTimeoutMs'>>,
+  options: { writerThread?: boolean; waiting?: (line: string) => void } = {},
+): Promise<Store> {
+  const timeoutMs = config.dbStartTimeoutMs ?? 60_000;
+  const waiting = options.waiting ?? ((line: string) => process.stderr.write(`undersign: ${line}\n`));
+  const startedAt = Date.now();
+  for (let attempt = 1, wait = 500; ; attempt++, wait = Math.min(wait * 2, 5000)) {
+    const engine = openEngine(config.databaseUrl);
+    const left = timeoutMs - (Date.now() - startedAt);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A server that takes the connection and then never answers is given up on at the deadline too.
+      const gaveUp = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${Math.round(left / 1000)} s`), { code: 'ETIMEDOUT' })), left);
+      });
+      const store = await Promise.race([openStore(engine, options), gaveUp]);
+      await store.ensureCategories(DEFAULT_CATEGORIES);
+      if (attempt > 1) waiting(`the database at ${databaseName(config.databaseUrl)} answered; starting`);
+      return store;
+    } catch (error) {
+      await engine.db.destroy().catch(() => {});
+      if (!isDatabaseUnavailable(error)) throw error;
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : (error as Error);
+      const reason = cause.message || (cause as { code?: string }).code || 'no answer';
+      const elapsed = Date.now() - startedAt;
+      if (elapsed + wait >= timeoutMs) {
+        throw new Error(`the database at ${databaseName(config.databaseUrl)} did not answer within DB_START_TIMEOUT (${Math.round(timeoutMs / 1000)} s): ${reason}`);
+      }
+      waiting(`waiting for the database at ${databaseName(config.databaseUrl)} (${reason}); try ${attempt}, again in ${wait / 1000} s`);
+      await new Promise((r) => setTimeout(r, wait));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Where the database is, for a log line: host, port and name, never a password. */
+function databaseName(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
 }
 
 /** The only place that picks engines and wires the parts together. */

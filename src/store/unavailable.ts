@@ -5,6 +5,8 @@
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // Wrapped (a migration that could not start): the cause decides.
+  if (error.cause instanceof Error && isDatabaseUnavailable(error.cause)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     // SQLSTATE class 08 (connection exception); 57P01-03: the server is shutting down, crashed or
