@@ -3,6 +3,7 @@ import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
 import type { Petition } from '../store/records.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { TtlCache } from '../services/ttl-cache.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 
 export interface CountView {
   slug: string;
@@ -78,20 +79,51 @@ export class PublicReads {
     this.pages.clear();
   }
 
-  count(slug: string): Promise<CountView | undefined> {
-    return this.counts.get(slug, async () => {
-      const petition = await this.visible(slug);
-      return petition && countView(petition.slug, petition.signatureCount, this.services.clock());
-    });
+  /** A visible petition's count; while the database is away, the last one read, with its age. */
+  async count(slug: string): Promise<Served<CountView>> {
+    const { value, staleMs } = await this.counts.getOrLast(
+      slug,
+      async () => {
+        const petition = await this.visible(slug);
+        return petition && countView(petition.slug, petition.signatureCount, this.services.clock());
+      },
+      isDatabaseUnavailable,
+    );
+    return { read: value, staleMs };
   }
 
-  /** The page of a visible petition, rendered by `render` at most once a second. */
-  page(slug: string, render: (petition: Petition) => Promise<string>): Promise<CachedPage | undefined> {
-    return this.pages.get(slug, async () => {
-      const petition = await this.visible(slug);
-      if (!petition) return undefined;
-      const body = Buffer.from(await render(petition), 'utf8');
-      return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
-    });
+  /**
+   * The page of a visible petition, rendered by `render` at most once a second; while the database
+   * is away, the last one rendered, with its age.
+   */
+  async page(slug: string, render: (petition: Petition) => Promise<string>): Promise<Served<CachedPage>> {
+    const { value, staleMs } = await this.pages.getOrLast(
+      slug,
+      async () => {
+        const petition = await this.visible(slug);
+        if (!petition) return undefined;
+        const body = Buffer.from(await render(petition), 'utf8');
+        return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
+      },
+      isDatabaseUnavailable,
+    );
+    return { read: value, staleMs };
   }
+}
+
+/** A read from memory: undefined when there is nothing visible; `staleMs` set when it is an old copy. */
+export interface Served<T> {
+  read: T | undefined;
+  staleMs: number | null;
+}
+
+/**
+ * Marks an answer served from memory while the database is away (stale-if-error, RFC 5861), in the
+ * standard Cache-Status field (RFC 9211) and with its Age; a shared cache must not keep it.
+ */
+export function markStale(reply: { header(name: string, value: string): unknown }, staleMs: number | null): void {
+  if (staleMs === null) return;
+  reply.header('cache-status', 'undersign; hit; detail="database unavailable, served stale"');
+  reply.header('age', String(Math.floor(staleMs / 1000)));
+  reply.header('cache-control', 'no-store');
 }

@@ -117,6 +117,36 @@ describe('a PostgreSQL restart under a signing load', { skip: unavailable ?? fal
     assert.equal((await server.request(`/api/v1/petitions/${slug}`)).status, 200);
   });
 
+  test('while the database is stopped, a page and a count read before are served from memory, marked stale', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Keep the library open' });
+    const page = await server.request(`/petitions/${slug}`);
+    assert.equal(page.status, 200);
+    const pageBody = await page.text();
+    const count = await (await server.request(`/api/v1/petitions/${slug}/count`)).json();
+    await db.stop();
+    try {
+      // Past the cache's one second: an answer now needs the database, which is away.
+      await new Promise((r) => setTimeout(r, 1200));
+      const stalePage = await server.request(`/petitions/${slug}`);
+      assert.equal(stalePage.status, 200);
+      assert.match(stalePage.headers.get('cache-status') ?? '', /stale/);
+      assert.ok(Number(stalePage.headers.get('age')) >= 1);
+      assert.equal(stalePage.headers.get('cache-control'), 'no-store', 'no shared cache keeps a stale copy');
+      assert.equal(await stalePage.text(), pageBody);
+      const staleCount = await server.request(`/api/v1/petitions/${slug}/count`);
+      assert.equal(staleCount.status, 200);
+      assert.match(staleCount.headers.get('cache-status') ?? '', /stale/);
+      assert.deepEqual(await staleCount.json(), count);
+    } finally {
+      await db.start();
+    }
+    // Once it is back, the answer is fresh again.
+    await new Promise((r) => setTimeout(r, 1200));
+    const fresh = await server.request(`/petitions/${slug}`);
+    assert.equal(fresh.status, 200);
+    assert.equal(fresh.headers.get('cache-status'), null);
+  });
+
   test('while the database is stopped, a read that needs it is answered 503 with Retry-After, and served again once it is back', async () => {
     await db.stop();
     try {

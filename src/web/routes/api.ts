@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
+import { markStale } from '../public-reads.ts';
 import { AppError } from '../../domain/errors.ts';
 import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { AREA_PRIVACY_FLOOR } from '../../domain/areas.ts';
@@ -49,9 +50,10 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get('/petitions/:slug/count', async (request: SlugRequest, reply) => {
-    const count = await deps.reads!.count(request.params.slug);
+    const { read: count, staleMs } = await deps.reads!.count(request.params.slug);
     if (!count) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
     reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10').header('etag', count.etag);
+    markStale(reply, staleMs);
     if (request.headers['if-none-match'] === count.etag) return reply.code(304).send();
     // Already JSON: a string with a JSON content type goes out as it is.
     return reply.type('application/json; charset=utf-8').send(count.json);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
+import { markStale } from '../public-reads.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Petition } from '../../store/records.ts';
 import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
@@ -83,9 +84,10 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug', async (request, reply) => {
-    const page = await deps.reads!.page(request.params.slug, (petition) => renderPetition(petition, { values: {}, errors: {} }));
+    const { read: page, staleMs } = await deps.reads!.page(request.params.slug, (petition) => renderPetition(petition, { values: {}, errors: {} }));
     if (!page) return answerRemovedPetition(services.store, request.params.slug, reply);
     reply.header('cache-control', CACHEABLE).header('etag', page.etag);
+    markStale(reply, staleMs);
     if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
     return reply.type('text/html; charset=utf-8').send(page.body);
   });
