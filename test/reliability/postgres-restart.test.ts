@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { spawnServer, signingLoad, type ChildServer } from '../support/child-server.ts';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
 
 const unavailable = privatePostgresUnavailable();
@@ -161,5 +162,56 @@ describe('a PostgreSQL restart under a signing load', { skip: unavailable ?? fal
       await db.start();
     }
     assert.equal((await server.request('/api/v1/petitions/nobody-has-read-this-one')).status, 404);
+  });
+});
+
+// The same with --workers 2. Before, each worker died and the cluster replaced it: 1.5 s of refused connections.
+describe('a PostgreSQL restart under a signing load, with --workers 2', { skip: unavailable ?? false }, () => {
+  let db: PrivatePostgres;
+  let server: ChildServer;
+
+  before(async () => {
+    db = await startPrivatePostgres();
+    server = await spawnServer({ DATABASE_URL: db.url, DEMO: '0' }, ['--workers', '2']);
+  });
+  after(async () => {
+    server?.child.kill('SIGTERM');
+    await server?.exited;
+    db?.destroy();
+  });
+
+  test('no worker dies, and every answer is a signature or a 503', async () => {
+    const created = await fetch(`${server.url}/api/v1/petitions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.ok(created.status >= 400, 'the API needs a token: a petition is made in the database instead');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const at = new Date().toISOString();
+    await client.query(
+      "insert into petitions (slug, kind, title, target, body, why, state, goal, created_at, opened_at) values ('keep-the-buses', 'petition', 'Keep the buses', 'Council', 'Body', 'Why', 'open', 100, $1, $1)",
+      [at],
+    );
+    await client.end();
+    const load = signingLoad([server.url], 'keep-the-buses', 'workers', 64);
+    await new Promise((r) => setTimeout(r, 1500));
+    await db.restart();
+    await new Promise((r) => setTimeout(r, 2500));
+    await load.stop();
+    assert.doesNotMatch(server.output(), /stopped \(.*\); starting another/, server.output());
+    assert.equal(load.refused(), 0, 'no connection was refused or dropped');
+    const statuses = JSON.stringify(Object.fromEntries(load.statuses));
+    console.log(`# answers with --workers 2 during a restart: ${statuses}`);
+    assert.ok([...load.statuses.keys()].every((s) => s === 201 || s === 503), statuses);
+    const check = new pg.Client({ connectionString: db.url });
+    await check.connect();
+    try {
+      const stored = new Set((await check.query<{ email: string }>("select email from signatures where state = 'confirmed'")).rows.map((r) => r.email));
+      const missing = [...load.acknowledged].filter((e) => !stored.has(e));
+      assert.ok(load.acknowledged.size > 0);
+      assert.deepEqual(missing, [], `${load.acknowledged.size} acknowledged, ${missing.length} missing`);
+      const { rows } = await check.query<{ signature_count: number }>("select signature_count from petitions where slug = 'keep-the-buses'");
+      assert.equal(Number(rows[0]!.signature_count), stored.size);
+    } finally {
+      await check.end();
+    }
   });
 });

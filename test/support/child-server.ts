@@ -11,10 +11,10 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
+export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ChildServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['bin/undersign.js', 'serve'], {
+  const child = spawn(process.execPath, ['bin/undersign.js', 'serve', ...args], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', RATE_LIMIT: 'off', SIGNATURE_CONFIRMATION: 'none', SESSION_SECRET: 's'.repeat(40), ...env, PORT: String(port), BASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,6 +42,9 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
 export function signingLoad(urls: string[], slug: string, tag: string, concurrency: number) {
   const acknowledged = new Set<string>();
   const attempted = new Set<string>();
+  /** How many answers of each status. */
+  const statuses = new Map<number, number>();
+  let unanswered = 0;
   let running = true;
   let n = 0;
   const worker = async (url: string) => {
@@ -52,7 +55,9 @@ export function signingLoad(urls: string[], slug: string, tag: string, concurren
         const res = await fetch(`${url}/api/v1/petitions/${slug}/signatures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Load Signer', email }) });
         await res.arrayBuffer();
         if (res.ok) acknowledged.add(email);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       } catch {
+        if (running) unanswered++;
         // The server went away mid-request: not acknowledged, so the signer would try again.
         if (!running) return;
         await new Promise((r) => setTimeout(r, 5));
@@ -63,6 +68,9 @@ export function signingLoad(urls: string[], slug: string, tag: string, concurren
   return {
     acknowledged,
     attempted,
+    statuses,
+    /** Requests refused or dropped without an answer while the load ran. */
+    refused: () => unanswered,
     stop: async () => {
       running = false;
       await done;
