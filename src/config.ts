@@ -28,6 +28,8 @@ export interface Config {
   connectionTimeoutMs: number;
   /** Open connections one process keeps; more are closed as they arrive. */
   maxConnections: number;
+  /** Live-count streams one client address may hold open on one process; more are answered 429. */
+  liveStreamsPerClient: number;
   sessionSecret: string;
   demo: boolean;
   moderation: 'post' | 'pre';
@@ -119,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnections: count('MAX_CONNECTIONS', 10_000, 2),
     // How long start-up waits for an unreachable database, retrying, before it gives up.
     dbStartTimeoutMs: count('DB_START_TIMEOUT', 60) * 1000,
+    // A reader has a few tabs open; a campus behind one address polls once past this (decision 0033).
+    liveStreamsPerClient: count('LIVE_CONNECTIONS_PER_CLIENT', 20),
     sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
     // Demo content is on for the embedded default only: an operator's PostgreSQL starts empty.
     demo: demoRaw === undefined ? !env.DATABASE_URL : ['1', 'on', 'true'].includes(demoRaw),

@@ -46,6 +46,10 @@ export const countPhrase = (kind: PetitionKind, count: number): string => {
 export const localPetitionTitle = (campaignTitle: string, target: string): string =>
   `${campaignTitle}: ${target}`;
 
-/** Who may manage a petition: its organiser, or an administrator. */
-export const canManage = (user: { id: number; role: string }, petition: { createdBy: number | null }): boolean =>
-  user.role === 'admin' || (petition.createdBy !== null && petition.createdBy === user.id);
+/**
+ * Who may manage a petition: its organiser, whatever their role. A magic link proves only a mailbox,
+ * so an administrator's mailbox opens their own petitions and no one else's; staff act on other
+ * people's petitions in /admin, behind a password (decisions 0023, 0030).
+ */
+export const canManage = (user: { id: number }, petition: { createdBy: number | null }): boolean =>
+  petition.createdBy !== null && petition.createdBy === user.id;

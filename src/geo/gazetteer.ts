@@ -5,6 +5,11 @@ export const GAZETTEER_CREDIT = 'Place data © GeoNames (CC BY 4.0)';
 
 export interface Place {
   name: string;
+  /**
+   * The gazetteer's own name with its country ("Leeds, United Kingdom"): what a petition stores and
+   * pages show, never the text typed to find it. It geocodes back to a place of the same name.
+   */
+  displayName: string;
   lat: number;
   lon: number;
   country: string;
@@ -43,7 +48,7 @@ export class CityGazetteer implements Geocoder {
     const inCountry = country ? candidates.filter((c) => c.country === country) : candidates;
     const best = [...inCountry].sort((a, b) => b.population - a.population)[0];
     if (!best) return undefined;
-    return { name: best.name, lat: best.loc.coordinates[1], lon: best.loc.coordinates[0], country: best.country };
+    return { name: best.name, displayName: displayName(best), lat: best.loc.coordinates[1], lon: best.loc.coordinates[0], country: best.country };
   }
 
   private cities(): Map<string, City[]> {
@@ -64,8 +69,24 @@ export class CityGazetteer implements Geocoder {
   }
 }
 
+interface Countries {
+  getAlpha2Code(name: string, lang: string): string | undefined;
+  getAlpha2Codes(): Record<string, string>;
+  isValid(code: string): boolean;
+}
+
+// CLDR's short English names ("Moldova", not "Moldova, Republic of"): none holds a comma, so a
+// display name splits back into place and country.
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+let codesByRegionName: Map<string, string> | null = null;
+
+/** Commas inside a place's own name ("Washington, D.C.") become spaces, so the country stays the last part. */
+const displayName = (city: City): string => `${city.name.replace(/\s*,\s*/g, ' ')}, ${regionNames.of(city.country) ?? city.country}`;
+
 function countryCode(raw: string): string | undefined {
-  const countries = require('i18n-iso-countries') as { getAlpha2Code(name: string, lang: string): string | undefined; isValid(code: string): boolean };
+  const countries = require('i18n-iso-countries') as Countries;
   if (/^[a-z]{2}$/i.test(raw) && countries.isValid(raw.toUpperCase())) return raw.toUpperCase() === 'UK' ? 'GB' : raw.toUpperCase();
-  return countries.getAlpha2Code(raw, 'en') ?? (raw.toUpperCase() === 'UK' ? 'GB' : undefined);
+  codesByRegionName ??= new Map(Object.keys(countries.getAlpha2Codes()).map((code) => [foldName(regionNames.of(code) ?? code), code]));
+  // The CLDR names too, since display names use them.
+  return countries.getAlpha2Code(raw, 'en') ?? codesByRegionName.get(foldName(raw)) ?? (raw.toUpperCase() === 'UK' ? 'GB' : undefined);
 }

@@ -11,11 +11,11 @@ const CHUNK = 500;
 /**
  * Deletes personal data that is no longer needed: signers' details `anonymiseAfterDays` after their
  * petition closed, delivered mail after MAIL_KEPT_DAYS, daily mail counts after
- * MAIL_COUNTS_KEPT_DAYS, and address-hash keys past their days.
+ * MAIL_COUNTS_KEPT_DAYS, address-hash keys past their days, and organiser sessions that have run out.
  */
 export async function forgetPersonalData(
   deps: { store: Store; clock: () => Date; anonymiseAfterDays: number },
-): Promise<{ anonymised: number; mails: number; mailCounts: number; keys: number }> {
+): Promise<{ anonymised: number; mails: number; mailCounts: number; keys: number; sessions: number }> {
   const now = deps.clock();
   const closedBefore = new Date(now.getTime() - deps.anonymiseAfterDays * DAY_MS);
   let anonymised = 0;
@@ -29,5 +29,6 @@ export async function forgetPersonalData(
   const mailCounts = await deps.store.purgeMailQuota(new Date(now.getTime() - (MAIL_COUNTS_KEPT_DAYS - 1) * DAY_MS));
   const expired = AddressHasher.expiredKeyNames(await deps.store.appSecretNames(AddressHasher.keyPrefix), now);
   await deps.store.deleteAppSecrets(expired);
-  return { anonymised, mails, mailCounts, keys: expired.length };
+  const sessions = await deps.store.purgeExpiredOrganiserSessions(now);
+  return { anonymised, mails, mailCounts, keys: expired.length, sessions };
 }

@@ -4,6 +4,7 @@ import { mailUpdateChunks } from './mail-updates.ts';
 import { closeDuePetitions } from './close-due-petitions.ts';
 import { forgetPersonalData } from './forget-personal-data.ts';
 import { reconcileCounts } from './reconcile-counts.ts';
+import { purgeUnverifiedStarts } from './purge-unverified-starts.ts';
 
 export interface Logger {
   error(obj: unknown, msg?: string): void;
@@ -33,6 +34,7 @@ export class Schedule {
       { name: 'close-due-petitions', everyMs: 60_000, run: () => closeDuePetitions(deps) },
       { name: 'forget-personal-data', everyMs: 60 * 60_000, run: () => forgetPersonalData(deps) },
       { name: 'reconcile-counts', everyMs: 15 * 60_000, run: () => reconcileCounts(deps) },
+      { name: 'purge-unverified-starts', everyMs: 15 * 60_000, run: () => purgeUnverifiedStarts(deps) },
     ];
     this.logger = deps.logger;
   }

@@ -1,11 +1,11 @@
-import { AppError, validationError } from '../domain/errors.ts';
+import { validationError } from '../domain/errors.ts';
 import type { PetitionKind } from '../domain/petition.ts';
-import { slugify } from '../domain/slug.ts';
 import { LOCKABLE_FIELDS, type Campaign, type LockableField, type User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
 import { LIMITS } from './petition-input.ts';
 import { DEFAULT_GOAL } from './create-petition.ts';
 import type { ServiceContext } from './context.ts';
+import { createCampaignAtFreeSlug } from './petition-slugs.ts';
 
 /** Which fields local petitions may not change: a JSON list, or a form's comma-separated or repeated values. */
 function readLockedFields(f: FieldReader, raw: unknown): LockableField[] {
@@ -36,8 +36,7 @@ export async function createCampaign(ctx: ServiceContext, author: User, raw: Rec
   if (!f.ok) throw validationError(f.errors);
 
   return ctx.store.transaction(async (tx) =>
-    tx.createCampaign({
-      slug: await freeCampaignSlug(tx, title),
+    createCampaignAtFreeSlug(tx, {
       kind,
       title,
       body,
@@ -49,16 +48,4 @@ export async function createCampaign(ctx: ServiceContext, author: User, raw: Rec
       createdAt: ctx.clock(),
     }),
   );
-}
-
-/** `/campaigns/new` is the web form, so no campaign may live at that address. */
-const RESERVED_SLUGS = new Set(['new']);
-
-async function freeCampaignSlug(store: ServiceContext['store'], title: string): Promise<string> {
-  const base = slugify(title);
-  for (let n = 1; n < 1000; n++) {
-    const slug = n === 1 ? base : `${base}-${n}`;
-    if (!RESERVED_SLUGS.has(slug) && !(await store.campaignSlugTaken(slug))) return slug;
-  }
-  throw new AppError('VALIDATION_FAILED', 'Could not find a free address for this title.');
 }

@@ -1,11 +1,10 @@
-import { AppError, validationError } from '../domain/errors.ts';
-import { slugify } from '../domain/slug.ts';
+import { validationError } from '../domain/errors.ts';
 import type { Petition, User } from '../store/records.ts';
-import type { Store } from '../store/store.ts';
 import { FieldReader } from './field-reader.ts';
 import { readPetitionFields } from './petition-input.ts';
 import { localPetition } from './campaign-petition.ts';
 import type { ServiceContext } from './context.ts';
+import { createPetitionAtFreeSlug } from './petition-slugs.ts';
 
 export const DEFAULT_GOAL = 100;
 
@@ -35,8 +34,7 @@ export async function createPetition(ctx: ServiceContext, author: User, raw: Rec
   const admin = author.role === 'admin';
   const open = admin || ctx.config.moderation === 'post';
   return ctx.store.transaction(async (tx) =>
-    tx.createPetition({
-      slug: await freeSlug(tx, title),
+    createPetitionAtFreeSlug(tx, {
       kind: local?.kind ?? fields.kind,
       title,
       target,
@@ -56,13 +54,4 @@ export async function createPetition(ctx: ServiceContext, author: User, raw: Rec
       listed: admin,
     }),
   );
-}
-
-export async function freeSlug(store: Store, title: string): Promise<string> {
-  const base = slugify(title);
-  for (let n = 1; n < 1000; n++) {
-    const slug = n === 1 ? base : `${base}-${n}`;
-    if (!(await store.slugTaken(slug))) return slug;
-  }
-  throw new AppError('VALIDATION_FAILED', 'Could not find a free address for this title.');
 }

@@ -5,9 +5,13 @@ import type { Petition, User } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { FieldReader } from './field-reader.ts';
 import { hashSecret, newSecret } from './tokens.ts';
+import { isUnverifiedSlug } from '../domain/slug.ts';
+import { moveToReadableSlug } from './petition-slugs.ts';
 import type { ServiceContext } from './context.ts';
 
-const VALID_HOURS: Record<LoginPurpose, number> = { 'verify-petition': 24, 'sign-in': 1 };
+/** A start's confirmation link lives this long; a start still unconfirmed then is deleted (purge-unverified-starts.ts). */
+export const PETITION_LINK_HOURS = 24;
+const VALID_HOURS: Record<LoginPurpose, number> = { 'verify-petition': PETITION_LINK_HOURS, 'sign-in': 1 };
 
 /** Issues a single-use link and queues its mail, inside the caller's transaction. */
 export async function issueMagicLink(
@@ -56,8 +60,10 @@ export async function useMagicLink(ctx: ServiceContext, token: string): Promise<
     const petition = (await tx.listPetitionsByCreator(user.id)).find((p) => p.id === used.petitionId);
     if (petition && petition.verifiedAt === null) {
       const to = ctx.config.moderation === 'post' ? 'open' : 'pending';
-      await tx.changePetitionState(petition.id, ['pending'], to, now, { verified: true, listed: false });
+      const verified = await tx.changePetitionState(petition.id, ['pending'], to, now, { verified: true, listed: false });
+      // Its readable address is given now, not when it was started: unconfirmed starts hold none (decision 0031).
+      if (verified && isUnverifiedSlug(petition.slug)) await moveToReadableSlug(tx, petition);
     }
-    return { user, petition: petition && (await tx.findPetitionBySlug(petition.slug)) };
+    return { user, petition: petition && (await tx.findPetitionById(petition.id)) };
   });
 }

@@ -18,7 +18,7 @@ export async function editPetition(ctx: ServiceContext, user: User, petition: Pe
   const now = ctx.clock();
   const f = new FieldReader({ kind: petition.kind, ...raw });
   const unknownPlace = f.flag('locationWithoutMap') ? 'save' : 'ask';
-  const fields = await readPetitionFields(ctx, f, { unknownPlace });
+  const fields = await readPetitionFields(ctx, f, { unknownPlace, savedLocation: petition.location });
   const signed = petition.signatureCount > 0;
   const changes: PetitionFieldChanges = {};
   const edits: Omit<PetitionEdit, 'id'>[] = [];

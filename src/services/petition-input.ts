@@ -21,11 +21,12 @@ export interface PetitionFields {
  * Reads a petition's fields the same way for the start form, the edit form and the API.
  * `unknownPlace`: 'save' keeps an unknown place by name without coordinates (the API, or a form whose
  * author ticked "save without a map"); 'ask' reports it so the author can correct it.
+ * `savedLocation`: the edit form's place as saved, kept as it is when sent back unchanged.
  */
 export async function readPetitionFields(
   ctx: ServiceContext,
   f: FieldReader,
-  options: { unknownPlace: 'save' | 'ask' },
+  options: { unknownPlace: 'save' | 'ask'; savedLocation?: PetitionFields['location'] },
 ): Promise<PetitionFields> {
   const now = ctx.clock();
   const kind = f.oneOf<PetitionKind>('kind', ['petition', 'pledge'], 'petition', 'Kind');
@@ -42,12 +43,17 @@ export async function readPetitionFields(
   if (categoryName && !category) f.addError('category', `There is no category “${categoryName}”. Choose one from the list.`);
 
   let location: PetitionFields['location'] = null;
-  if (locationName) {
+  // Unchanged, a place saved before names came from the gazetteer keeps its name, so editing the
+  // title of a signed petition does not count as moving it.
+  if (locationName && locationName === options.savedLocation?.name) location = options.savedLocation;
+  else if (locationName) {
     const place = ctx.geocoder.geocode(locationName);
     if (!place && options.unknownPlace === 'ask') {
       f.addError('location', `We could not find “${locationName}” on the map. Check the spelling, add the country (“Cambridge, UK”), or tick “Save it without a map”.`);
     }
-    location = { name: locationName, lat: place?.lat ?? null, lon: place?.lon ?? null };
+    // The gazetteer's name, not the typed text: "Leeds, <img …>, UK" finds Leeds and stores
+    // "Leeds, United Kingdom", so nothing typed beside a real place reaches a page or the map.
+    location = place ? { name: place.displayName, lat: place.lat, lon: place.lon } : { name: locationName, lat: null, lon: null };
   }
   return { kind, target, title, body, why, category, location, goal, closesAt };
 }

@@ -4,7 +4,7 @@ import type { PetitionUpdate, User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
 import type { ServiceContext } from './context.ts';
 
-/** The petition's organiser or an administrator posts an update; consenting signers get it by mail. */
+/** The petition's organiser posts an update; consenting signers get it by mail. */
 export async function postUpdate(ctx: ServiceContext, author: User, slug: string, raw: Record<string, unknown>): Promise<PetitionUpdate> {
   const petition = await ctx.store.findPetitionBySlug(slug);
   if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError, validationError } from '../domain/errors.ts';
 import { canonicalEmail } from '../domain/email.ts';
-import { isStaffRole, overSignInLimit, SIGN_IN_LIMIT } from '../domain/staff.ts';
+import { isStaffRole, signInAttemptKeys, signInLimitsExceeded, SIGN_IN_WINDOW_MS, type SignInScope } from '../domain/staff.ts';
 import type { User } from '../store/records.ts';
 import { ARGON2 } from './accounts.ts';
 import { FieldReader } from './field-reader.ts';
@@ -18,15 +18,16 @@ let decoy: Promise<string> | undefined;
 const decoyHash = () => (decoy ??= hash(randomBytes(24).toString('base64'), ARGON2));
 
 /** Attempts are counted by a keyed hash of the client address: the address itself is never stored. */
-async function addressKey(ctx: ServiceContext, ip: string): Promise<string> {
+async function addressHash(ctx: ServiceContext, ip: string): Promise<string> {
   const key = await ctx.store.appSecret('staff-sign-in-key', () => randomBytes(32).toString('hex'));
-  return `ip:${createHmac('sha256', key).update(ip).digest('base64url').slice(0, 32)}`;
+  return createHmac('sha256', key).update(ip).digest('base64url').slice(0, 32);
 }
 
 /**
  * Staff sign in with email and password (argon2id). Every attempt is recorded first, by address and
- * by email, so parallel guesses count too; past SIGN_IN_LIMIT in the window the answer is
- * RATE_LIMITED whatever the password. A success does not count against the limit.
+ * account, by address and by account, so parallel guesses count too; past any of SIGN_IN_LIMITS in
+ * the window the answer is RATE_LIMITED whatever the password. A success does not count against the
+ * limits, nor does a refused attempt.
  */
 export async function signInStaff(ctx: ServiceContext, raw: Record<string, unknown>, client: { ip: string }): Promise<User> {
   const f = new FieldReader(raw);
@@ -40,17 +41,19 @@ export async function signInStaff(ctx: ServiceContext, raw: Record<string, unkno
   // Made on the first attempt of any kind, so that no first answer is slower than the others.
   const decoyReady = decoyHash();
   const now = ctx.clock();
-  const since = new Date(now.getTime() - SIGN_IN_LIMIT.windowMs);
+  const since = new Date(now.getTime() - SIGN_IN_WINDOW_MS);
   // An address that is not one matches no account: it is still counted, and answered like a wrong password.
   const address = canonicalEmail(email).address ?? email.toLowerCase();
-  const keys = [`email:${address}`, await addressKey(ctx, client.ip)];
-  const attempt = await ctx.store.addSignInAttempts(keys, now, since);
-  for (const key of keys) {
-    if (overSignInLimit(await ctx.store.countSignInAttempts(key, since))) {
-      // A refused attempt is not a guess: it does not push the end of the wait further away.
-      await ctx.store.removeSignInAttempts(attempt);
-      throw new AppError('RATE_LIMITED', SIGN_IN_LIMITED);
-    }
+  const keys = signInAttemptKeys(await addressHash(ctx, client.ip), address);
+  const scopes = Object.keys(keys) as SignInScope[];
+  const attempt = await ctx.store.addSignInAttempts(scopes.map((scope) => keys[scope]), now, since);
+  const counts = {} as Record<SignInScope, number>;
+  for (const scope of scopes) counts[scope] = await ctx.store.countSignInAttempts(keys[scope], since);
+  if (signInLimitsExceeded(counts).length > 0) {
+    // A refused attempt is not a guess: it does not push the end of the wait further away, and
+    // it does not count towards the account's limit, so one address cannot lock its owner out.
+    await ctx.store.removeSignInAttempts(attempt);
+    throw new AppError('RATE_LIMITED', SIGN_IN_LIMITED);
   }
   const user = await ctx.store.findUserByEmail(address);
   const staff = user && isStaffRole(user.role) && user.passwordHash ? user : undefined;

@@ -3,7 +3,8 @@ import type { Campaign, Petition } from '../store/records.ts';
 import { localPetition } from './campaign-petition.ts';
 import { FieldReader } from './field-reader.ts';
 import { readPetitionFields } from './petition-input.ts';
-import { DEFAULT_GOAL, freeSlug } from './create-petition.ts';
+import { DEFAULT_GOAL } from './create-petition.ts';
+import { createUnverifiedPetition } from './petition-slugs.ts';
 import { issueMagicLink } from './magic-links.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -32,8 +33,8 @@ export async function startPetition(ctx: ServiceContext, raw: Record<string, unk
     const existing = await tx.findUserByEmail(address);
     // An existing account keeps its role: starting a petition never demotes an administrator.
     const user = existing ?? (await tx.upsertUser({ email: address, role: 'organiser', passwordHash: null, now, name }));
-    const petition = await tx.createPetition({
-      slug: await freeSlug(tx, title),
+    // No readable slug yet: starts nobody confirms must not take a title's address (it is given on confirmation).
+    const petition = await createUnverifiedPetition(tx, {
       kind: local?.kind ?? fields.kind,
       title,
       target: fields.target,

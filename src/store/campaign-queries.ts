@@ -37,23 +37,28 @@ export async function campaignSlugTaken(db: Db, slug: string): Promise<boolean> 
   return (await db.selectFrom('campaigns').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
 }
 
+const campaignValues = (c: NewCampaign) => ({
+  slug: c.slug,
+  kind: c.kind,
+  title: c.title,
+  body: c.body,
+  why: c.why,
+  category_id: c.categoryId,
+  goal: c.goal,
+  locked_fields: JSON.stringify(c.lockedFields),
+  created_by: c.createdBy,
+  created_at: c.createdAt.toISOString(),
+});
+
 export async function createCampaign(db: Db, c: NewCampaign): Promise<Campaign> {
-  await db
-    .insertInto('campaigns')
-    .values({
-      slug: c.slug,
-      kind: c.kind,
-      title: c.title,
-      body: c.body,
-      why: c.why,
-      category_id: c.categoryId,
-      goal: c.goal,
-      locked_fields: JSON.stringify(c.lockedFields),
-      created_by: c.createdBy,
-      created_at: c.createdAt.toISOString(),
-    })
-    .execute();
+  await db.insertInto('campaigns').values(campaignValues(c)).execute();
   return (await findCampaignBySlug(db, c.slug))!;
+}
+
+/** Inserts the campaign unless its slug is taken (then nothing is written). */
+export async function createCampaignIfSlugFree(db: Db, c: NewCampaign): Promise<Campaign | undefined> {
+  const row = await db.insertInto('campaigns').values(campaignValues(c)).onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
+  return row && findCampaignBySlug(db, c.slug);
 }
 
 /** A campaign's standing: its listed local petitions (the leaderboard) and the sums over all public ones. */

@@ -20,6 +20,7 @@ import { searchPetitions, type PetitionSearch } from './search-queries.ts';
 import { signaturePlaces } from './area-queries.ts';
 import * as moderation from './moderation-queries.ts';
 import * as staffSessions from './staff-session-queries.ts';
+import * as organiserSessions from './organiser-session-queries.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
@@ -55,6 +56,8 @@ export class KyselyStore implements Store {
   slugTaken = (slug: string) => petitions.slugTaken(this.db, slug);
   listVisiblePetitions = (q: PetitionListQuery) => petitions.listVisiblePetitions(this.db, q);
   createPetition = (p: NewPetition) => petitions.createPetition(this.db, p);
+  createPetitionIfSlugFree = (p: NewPetition) => petitions.createPetitionIfSlugFree(this.db, p);
+  movePetitionToSlugIfFree = (id: number, slug: string) => this.transaction((tx) => petitions.movePetitionToSlugIfFree((tx as KyselyStore).db, id, slug));
   listUpdates = (petitionId: number) => petitions.listUpdates(this.db, petitionId);
   addUpdate = (u: NewUpdate) => petitions.addUpdate(this.db, u);
   consentingSignerEmails = (petitionId: number) => petitions.consentingSignerEmails(this.db, petitionId);
@@ -95,6 +98,8 @@ export class KyselyStore implements Store {
   changePetitionState = (id: number, from: readonly PetitionState[], to: PetitionState, at: Date, extra?: { verified?: boolean; listed?: boolean }) =>
     organisers.changePetitionState(this.db, id, from, to, at, extra);
   closeDuePetitions = (now: Date) => organisers.closeDuePetitions(this.db, now);
+  purgeUnverifiedPetitions = (createdBefore: Date, limit: number) =>
+    this.transaction((tx) => organisers.purgeUnverifiedPetitions((tx as KyselyStore).db, createdBefore, limit));
   changePetitionFields = (id: number, changes: PetitionFieldChanges, edits: Omit<PetitionEdit, 'id'>[]) => organisers.changePetitionFields(this.db, id, changes, edits);
   listEdits = (petitionId: number) => organisers.listEdits(this.db, petitionId);
   createLoginToken = (t: { userId: number; tokenHash: string; purpose: LoginPurpose; petitionId: number | null; now: Date; expiresAt: Date }) =>
@@ -150,6 +155,7 @@ export class KyselyStore implements Store {
   findCampaignBySlug = (slug: string) => campaigns.findCampaignBySlug(this.db, slug);
   campaignSlugTaken = (slug: string) => campaigns.campaignSlugTaken(this.db, slug);
   createCampaign = (c: NewCampaign) => campaigns.createCampaign(this.db, c);
+  createCampaignIfSlugFree = (c: NewCampaign) => campaigns.createCampaignIfSlugFree(this.db, c);
   campaignPetitions = (campaignId: number) => campaigns.campaignPetitions(this.db, campaignId);
 
   // search
@@ -176,6 +182,10 @@ export class KyselyStore implements Store {
   endStaffSession = (tokenHash: string) => staffSessions.endStaffSession(this.db, tokenHash);
   endStaffSessionsOf = (userId: number, now: Date) => staffSessions.endStaffSessionsOf(this.db, userId, now);
   listStaff = (now: Date) => staffSessions.listStaff(this.db, now);
+  createOrganiserSession = (s: { userId: number; tokenHash: string; now: Date; expiresAt: Date }) => organiserSessions.createOrganiserSession(this.db, s);
+  findUserByOrganiserSession = (tokenHash: string, now: Date) => organiserSessions.findUserByOrganiserSession(this.db, tokenHash, now);
+  endOrganiserSession = (tokenHash: string) => organiserSessions.endOrganiserSession(this.db, tokenHash);
+  purgeExpiredOrganiserSessions = (now: Date) => organiserSessions.purgeExpiredOrganiserSessions(this.db, now);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

@@ -340,6 +340,22 @@ const m011_canonical_emails: Migration = {
   async down() {},
 };
 
+// Organiser sessions kept on the server (decision 0030): signing out ends them, not just the cookie.
+const m012_organiser_sessions: Migration = {
+  async up(db: Kysely<any>) {
+    await withId(db, db.schema.createTable('organiser_sessions'))
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('organiser_sessions_expires').on('organiser_sessions').column('expires_at').execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('organiser_sessions').execute();
+  },
+};
+
 // Edits made while people had signed (decision 0034): the typo rule measures each fix against the
 // words they signed, found from the log. Older edits are judged by whether a confirmed signature
 // came before them.
@@ -369,6 +385,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_staff_sessions': m009_staff_sessions,
   '010_mail_delivery': m010_mail_delivery,
   '011_canonical_emails': m011_canonical_emails,
+  '012_organiser_sessions': m012_organiser_sessions,
   '014_edits_under_typo_rule': m014_edits_under_typo_rule,
 };
 

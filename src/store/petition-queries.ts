@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PetitionTable, UpdateTable } from './schema.ts';
 import type { NewPetition, NewUpdate, Petition, PetitionUpdate } from './records.ts';
 import type { PetitionListQuery } from './store.ts';
@@ -91,35 +91,74 @@ export async function listVisiblePetitions(db: Db, q: PetitionListQuery): Promis
   return (await query.execute()).map(toPetition);
 }
 
+const petitionValues = (p: NewPetition) => ({
+  slug: p.slug,
+  kind: p.kind,
+  title: p.title,
+  target: p.target,
+  body: p.body,
+  why: p.why,
+  category_id: p.categoryId,
+  campaign_id: p.campaignId,
+  location_name: p.location?.name ?? null,
+  lat: p.location?.lat ?? null,
+  lon: p.location?.lon ?? null,
+  state: p.state,
+  goal: p.goal,
+  goal_fixed: p.goalFixed ? 1 : 0,
+  created_by: p.createdBy,
+  created_at: iso(p.createdAt),
+  opened_at: p.state === 'open' ? iso(p.createdAt) : null,
+  closes_at: p.closesAt ? iso(p.closesAt) : null,
+  verified_at: p.verifiedAt ? iso(p.verifiedAt) : null,
+  listed: p.listed ? 1 : 0,
+  closed_at: null,
+});
+
 export async function createPetition(db: Db, p: NewPetition): Promise<Petition> {
-  const { id } = await db
-    .insertInto('petitions')
-    .values({
-      slug: p.slug,
-      kind: p.kind,
-      title: p.title,
-      target: p.target,
-      body: p.body,
-      why: p.why,
-      category_id: p.categoryId,
-      campaign_id: p.campaignId,
-      location_name: p.location?.name ?? null,
-      lat: p.location?.lat ?? null,
-      lon: p.location?.lon ?? null,
-      state: p.state,
-      goal: p.goal,
-      goal_fixed: p.goalFixed ? 1 : 0,
-      created_by: p.createdBy,
-      created_at: iso(p.createdAt),
-      opened_at: p.state === 'open' ? iso(p.createdAt) : null,
-      closes_at: p.closesAt ? iso(p.closesAt) : null,
-      verified_at: p.verifiedAt ? iso(p.verifiedAt) : null,
-      listed: p.listed ? 1 : 0,
-      closed_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { id } = await db.insertInto('petitions').values(petitionValues(p)).returning('id').executeTakeFirstOrThrow();
   return findPetitionById(db, id);
+}
+
+/** Inserts the petition unless its slug is taken (then nothing is written): atomic, so two starts cannot both get one slug. */
+export async function createPetitionIfSlugFree(db: Db, p: NewPetition): Promise<Petition | undefined> {
+  const row = await db
+    .insertInto('petitions')
+    .values(petitionValues(p))
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row && findPetitionById(db, row.id);
+}
+
+const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};
+
+/**
+ * Gives a petition a new slug unless another petition has it; false when one has. Must run in a
+ * transaction: the savepoint keeps a slug taken by a concurrent commit meanwhile from failing the
+ * caller's transaction (PostgreSQL aborts a transaction at its first error).
+ */
+export async function movePetitionToSlugIfFree(db: Db, id: number, slug: string): Promise<boolean> {
+  await sql`savepoint move_slug`.execute(db);
+  try {
+    const moved = await db
+      .updateTable('petitions')
+      .set({ slug })
+      .where('id', '=', id)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('petitions as other').select('other.id').where('other.slug', '=', slug))))
+      .returning('id')
+      .executeTakeFirst();
+    await sql`release savepoint move_slug`.execute(db);
+    return moved !== undefined;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await sql`rollback to savepoint move_slug`.execute(db);
+    await sql`release savepoint move_slug`.execute(db);
+    return false;
+  }
 }
 
 export async function listUpdates(db: Db, petitionId: number): Promise<PetitionUpdate[]> {

@@ -28,6 +28,8 @@ export interface Database {
   staff_sessions: StaffSessionTable;
   // 010_mail_delivery
   mail_quota: MailQuotaTable;
+  // 012_organiser_sessions
+  organiser_sessions: OrganiserSessionTable;
 }
 
 export type UserRole = 'admin' | 'moderator' | 'organiser';
@@ -262,6 +264,15 @@ export interface SignInAttemptTable {
 
 /** A staff member's signed-in browser: the cookie holds the token, the row its hash, so ending it here ends it. */
 export interface StaffSessionTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** An organiser's browser signed in by a magic link: apart from staff sessions, so it never opens /admin. */
+export interface OrganiserSessionTable {
   id: Generated<number>;
   user_id: number;
   token_hash: string;

@@ -34,6 +34,10 @@ export interface Store {
   slugTaken(slug: string): Promise<boolean>;
   listVisiblePetitions(query: PetitionListQuery): Promise<Petition[]>;
   createPetition(input: NewPetition): Promise<Petition>;
+  /** Inserts it unless its slug is taken; undefined (nothing written) when it is. */
+  createPetitionIfSlugFree(input: NewPetition): Promise<Petition | undefined>;
+  /** Gives a petition another slug unless that one is taken; false when it is. */
+  movePetitionToSlugIfFree(id: number, slug: string): Promise<boolean>;
   listUpdates(petitionId: number): Promise<PetitionUpdate[]>;
   addUpdate(input: NewUpdate): Promise<PetitionUpdate>;
   /** Addresses of confirmed signers who asked to be kept updated. */
@@ -79,6 +83,8 @@ export interface Store {
   /** Moves a petition to `to` only if it is in one of `from`; false when it was not. */
   changePetitionState(id: number, from: readonly PetitionState[], to: PetitionState, at: Date, extra?: { verified?: boolean; listed?: boolean }): Promise<boolean>;
   closeDuePetitions(now: Date): Promise<number[]>;
+  /** Deletes up to `limit` never-confirmed petitions started before `createdBefore`, and organisers left with nothing who never followed a link. */
+  purgeUnverifiedPetitions(createdBefore: Date, limit: number): Promise<{ petitions: number; organisers: number }>;
   changePetitionFields(id: number, changes: PetitionFieldChanges, edits: Omit<PetitionEdit, 'id'>[]): Promise<void>;
   listEdits(petitionId: number): Promise<PetitionEdit[]>;
   createLoginToken(t: { userId: number; tokenHash: string; purpose: LoginPurpose; petitionId: number | null; now: Date; expiresAt: Date }): Promise<void>;
@@ -121,6 +127,8 @@ export interface Store {
   findCampaignBySlug(slug: string): Promise<Campaign | undefined>;
   campaignSlugTaken(slug: string): Promise<boolean>;
   createCampaign(input: NewCampaign): Promise<Campaign>;
+  /** Inserts it unless its slug is taken; undefined (nothing written) when it is. */
+  createCampaignIfSlugFree(input: NewCampaign): Promise<Campaign | undefined>;
   /** Listed local petitions, most signed first, with the count and goal sums over all public ones. */
   campaignPetitions(campaignId: number): Promise<CampaignTally>;
 
@@ -156,4 +164,11 @@ export interface Store {
   /** Ends every session of one staff member; returns how many were live. */
   endStaffSessionsOf(userId: number, now: Date): Promise<number>;
   listStaff(now: Date): Promise<StaffMember[]>;
+
+  // organiser sessions (magic links): kept here, so that signing out ends them (decision 0030)
+  createOrganiserSession(s: { userId: number; tokenHash: string; now: Date; expiresAt: Date }): Promise<void>;
+  findUserByOrganiserSession(tokenHash: string, now: Date): Promise<User | undefined>;
+  endOrganiserSession(tokenHash: string): Promise<void>;
+  /** Deletes sessions that have run out; returns how many. */
+  purgeExpiredOrganiserSessions(now: Date): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -87,7 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             // No address, no URL: the one line per request is request-log.ts's, with secrets redacted.
             serializers: { req: (req) => ({ method: req.method }) },
           },
-    disableRequestLogging: true,
+    // Fastify's own request lines are off (the top-level disableRequestLogging is deprecated).
+    logController: new LogController({ disableRequestLogging: true }),
   });
   // Beyond this many open connections new ones are closed at once, before they cost a file descriptor each.
   app.server.maxConnections = config.maxConnections;
@@ -131,8 +132,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Signing moves counts, which commits report to the cache; any other write may change what a
   // petition page shows (an edit, an update, a moderator's decision): forget the cached reads.
   // Decided per route as it is registered, so reads and signatures carry no hook for it at all.
-  const forgetReads = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+  // Only after a write that went through (decision 0033): the handler ran (no hook turned the request
+  // away: a cross-site post, a bad CSRF token, no staff session, a paused site, a rate limit) and
+  // answered 2xx or 3xx. A flood of refused posts must not make every reader's page a fresh render.
+  const reachedHandler = new WeakSet<FastifyRequest>();
+  const markReached = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    reachedHandler.add(request);
+    done();
+  };
+  const forgetReads = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400 && reachedHandler.has(request)) {
       reads.forgetAll();
       deps.services.petitionsForSigning?.forgetAll();
     }
@@ -140,11 +149,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   app.addHook('onRoute', (route) => {
     if ([route.method].flat().every((m) => m === 'GET' || m === 'HEAD') || /\/signatures$/.test(route.url)) return;
+    // Last among the route's preHandlers, so it marks only requests that every check let through.
+    route.preHandler = [...[route.preHandler ?? []].flat(), markReached];
     route.onResponse = [...[route.onResponse ?? []].flat(), forgetReads];
   });
 
   // Live counts: this process's commits at once; with Redis, every process's (one message per commit).
-  const live = new LiveCounts();
+  const live = new LiveCounts(undefined, config.liveStreamsPerClient);
   app.decorate('liveCounts', live);
   // preClose: open streams would otherwise hold the server open while it waits for connections to end.
   app.addHook('preClose', async () => live.close());

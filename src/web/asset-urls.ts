@@ -26,3 +26,7 @@ export function assetUrl(path: string): string {
   }
   return version ? `${path}?v=${version}` : path;
 }
+
+/** What a page with a map loads, in order: the Trusted Types policy Leaflet needs as it loads, Leaflet, then ours. */
+export const MAP_SCRIPTS: string[] = ['/assets/leaflet-trusted-types.js', '/assets/leaflet/leaflet.js', '/assets/map.js'];
+export const MAP_STYLES: string[] = ['/assets/leaflet/leaflet.css'];

@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /** At most one event per petition per this long: a viral petition commits many times a second. */
 const COALESCE_MS = 1000;
 const HEARTBEAT_MS = 25_000;
@@ -33,9 +35,20 @@ export class LiveCounts {
   private readonly channels = new Map<number, Channel>();
   private readonly heartbeat: NodeJS.Timeout;
   private viewers = 0;
+  /**
+   * Open streams per client (clientKey), so that one client cannot take every place. In memory
+   * only, and only while a stream is open: the address is never stored or logged.
+   */
+  private readonly streamsByClient = new Map<string, number>();
 
-  /** `maxViewers`: open streams one process keeps; beyond it the route answers 503 and pages poll. */
-  constructor(public maxViewers = 10_000) {
+  /**
+   * `maxViewers`: open streams one process keeps; beyond it the route answers 503 and pages poll.
+   * `maxPerClient`: open streams one client keeps; beyond it the route answers 429 (decision 0033).
+   */
+  constructor(
+    public maxViewers = 10_000,
+    public maxPerClient = 20,
+  ) {
     // A comment line now and then keeps proxies from closing an idle stream.
     this.heartbeat = setInterval(() => {
       for (const channel of this.channels.values()) for (const viewer of channel.viewers) this.send(channel, viewer, ': keep-alive\n\n');
@@ -56,14 +69,37 @@ export class LiveCounts {
     return this.viewers >= this.maxViewers;
   }
 
-  /** Adds a viewer and sends it `count`; the returned function removes it (on disconnect). */
-  watch(petitionId: number, slug: string, viewer: Viewer, count: number): () => void {
+  /** Whether `client` (a clientKey) already holds all the streams one client may. */
+  clientFull(client: string): boolean {
+    return (this.streamsByClient.get(client) ?? 0) >= this.maxPerClient;
+  }
+
+  /** Streams `client` holds open (tests). */
+  streamsOf(client: string): number {
+    return this.streamsByClient.get(client) ?? 0;
+  }
+
+  /**
+   * Adds a viewer for `client` and sends it `count`. The returned function removes it and gives the
+   * client its place back; call it when the response closes (a stalled viewer the hub drops is
+   * destroyed, which closes it too). Calling it again does nothing.
+   */
+  watch(petitionId: number, slug: string, viewer: Viewer, count: number, client: string): () => void {
     let channel = this.channels.get(petitionId);
     if (!channel) this.channels.set(petitionId, (channel = { petitionId, slug, viewers: new Set(), last: count, pending: null, timer: null }));
     channel.viewers.add(viewer);
     this.viewers++;
+    this.streamsByClient.set(client, (this.streamsByClient.get(client) ?? 0) + 1);
+    let released = false;
     this.send(channel, viewer, event(slug, count));
-    return () => this.remove(petitionId, viewer);
+    return () => {
+      this.remove(petitionId, viewer);
+      if (released) return;
+      released = true;
+      const left = (this.streamsByClient.get(client) ?? 1) - 1;
+      if (left > 0) this.streamsByClient.set(client, left);
+      else this.streamsByClient.delete(client);
+    };
   }
 
   /** A petition's new count: sent at once, or at the end of the window if one went out within it. */
@@ -113,8 +149,22 @@ export class LiveCounts {
       for (const viewer of channel.viewers) viewer.end();
     }
     this.channels.clear();
+    this.streamsByClient.clear();
     this.viewers = 0;
   }
+}
+
+/**
+ * Who holds a stream, for the per-client cap: an IPv4 address (also when it arrives as
+ * "::ffff:1.2.3.4" on a dual-stack socket), or an IPv6 address's /64, the block one subscriber gets,
+ * so that walking through it does not buy more places.
+ */
+export function clientKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
 }
 
 const event = (slug: string, count: number) => `event: count\ndata: ${JSON.stringify({ slug, signatureCount: count, at: new Date().toISOString() })}\n\n`;

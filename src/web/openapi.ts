@@ -82,7 +82,7 @@ const schemas = {
       body: text(5000, ''),
       why: text(5000, ''),
       category: { type: 'string', description: 'A category’s slug or name.' },
-      location: { type: 'string', description: 'A place name, geocoded on the server: "Cambridge, UK".' },
+      location: { type: 'string', description: 'A place name, geocoded on the server: "Cambridge, UK" is saved as the gazetteer’s "Cambridge, United Kingdom"; a place not found is saved as given, without coordinates.' },
       goal: { type: 'integer', minimum: 1 },
       closesAt: { type: 'string', format: 'date' },
       campaign: { type: 'string', description: 'A campaign’s slug: starts a local petition of it.' },

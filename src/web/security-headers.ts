@@ -14,7 +14,7 @@ declare module 'fastify' {
 
 /**
  * Security headers from helmet, each policy built once at start-up: a strict Content-Security-Policy
- * (nothing from other origins but the configured map tiles), HSTS in production, nosniff, a
+ * (nothing from other origins but the configured map tiles, Trusted Types required), HSTS in production, nosniff, a
  * same-origin referrer policy, and no framing except on routes marked `frameable`.
  * (@fastify/helmet rebuilt the policy on every request: a few per cent of each request's time.)
  *
@@ -43,6 +43,10 @@ export function securityHeaders(config: Pick<Config, 'mapTileUrl' | 'nodeEnv'>) 
             baseUri: ["'self'"],
             formAction: ["'self'"],
             frameAncestors,
+            // DOM sinks (innerHTML, script URLs, eval) take no plain strings, so user text cannot become
+            // markup in a script; the one policy allowed is the default one Leaflet's load needs (decision 0032).
+            requireTrustedTypesFor: ["'script'"],
+            trustedTypes: ['default'],
             ...(config.nodeEnv === 'production' ? { upgradeInsecureRequests: [] } : {}),
           },
         },

@@ -7,28 +7,40 @@ import type { Store } from '../store/store.ts';
 import { hashSecret, newSecret } from '../services/tokens.ts';
 import { isStaffRole, STAFF_SESSION_HOURS } from '../domain/staff.ts';
 
-/** The sign-in cookie: "userId.expiresAtMs", signed with SESSION_SECRET, HTTP-only, SameSite=Lax. */
+/**
+ * An organiser's sign-in, from a magic link: the cookie `us_session` holds a random token (signed with
+ * SESSION_SECRET, HTTP-only, SameSite=Lax), the database its hash and expiry, so signing out ends it on
+ * the server and a copied cookie stops working (decision 0030). Apart from staff sessions: it never
+ * opens /admin, and it lets its user manage only their own petitions, whatever their role.
+ */
 export const SESSION_COOKIE = 'us_session';
-const SESSION_DAYS = 14;
+export const ORGANISER_SESSION_DAYS = 14;
 
-export function startSession(reply: FastifyReply, userId: number, now: Date, secure: boolean): void {
-  const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
-  reply.setCookie(SESSION_COOKIE, `${userId}.${expires.getTime()}`, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
+export async function startSession(reply: FastifyReply, store: Store, userId: number, now: Date, secure: boolean): Promise<void> {
+  const token = newSecret();
+  const expires = new Date(now.getTime() + ORGANISER_SESSION_DAYS * 86_400_000);
+  await store.createOrganiserSession({ userId, tokenHash: hashSecret(token), now, expiresAt: expires });
+  reply.setCookie(SESSION_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
 }
 
-export function endSession(reply: FastifyReply): void {
+const sessionToken = (request: FastifyRequest, name: string): string | undefined => {
+  const raw = request.cookies[name];
+  if (!raw) return undefined;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+};
+
+/** Signing out ends this browser's session on the server, then clears the cookie. */
+export async function endSession(request: FastifyRequest, reply: FastifyReply, store: Store): Promise<void> {
+  const token = sessionToken(request, SESSION_COOKIE);
+  if (token) await store.endOrganiserSession(hashSecret(token));
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-/** The signed-in user, or undefined: a tampered, expired or unknown cookie counts as none. */
+/** The signed-in user, or undefined: a tampered, unknown, ended or expired session counts as none. */
 export async function currentUser(request: FastifyRequest, store: Store, now: Date): Promise<User | undefined> {
-  const raw = request.cookies[SESSION_COOKIE];
-  if (!raw) return undefined;
-  const unsigned = request.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) return undefined;
-  const match = /^(\d+)\.(\d+)$/.exec(unsigned.value);
-  if (!match || Number(match[2]) <= now.getTime()) return undefined;
-  return store.findUserById(Number(match[1]));
+  const token = sessionToken(request, SESSION_COOKIE);
+  return token ? store.findUserByOrganiserSession(hashSecret(token), now) : undefined;
 }
 
 /** The signed-in user who may manage this petition; otherwise 401 (sign in first) or 403. */
@@ -55,12 +67,7 @@ export async function startStaffSession(reply: FastifyReply, store: Store, user:
   reply.setCookie(STAFF_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: STAFF_PATH, expires });
 }
 
-const staffToken = (request: FastifyRequest): string | undefined => {
-  const raw = request.cookies[STAFF_COOKIE];
-  if (!raw) return undefined;
-  const unsigned = request.unsignCookie(raw);
-  return unsigned.valid && unsigned.value ? unsigned.value : undefined;
-};
+const staffToken = (request: FastifyRequest): string | undefined => sessionToken(request, STAFF_COOKIE);
 
 /** Signing out ends this browser's session on the server too: a copied cookie stops working. */
 export async function endStaffSession(request: FastifyRequest, reply: FastifyReply, store: Store): Promise<void> {

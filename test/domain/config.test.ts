@@ -29,3 +29,11 @@ test('every problem is listed at once', () => {
     assert.match(error.message, /SESSION_SECRET/);
   }
 });
+
+test('live-count streams per client: 20 unless set, and a whole number of at least 1', () => {
+  assert.equal(loadConfig({}).liveStreamsPerClient, 20);
+  assert.equal(loadConfig({ LIVE_CONNECTIONS_PER_CLIENT: '5' }).liveStreamsPerClient, 5);
+  for (const bad of ['0', '-3', 'lots', '2.5']) {
+    assert.throws(() => loadConfig({ LIVE_CONNECTIONS_PER_CLIENT: bad }), (e: unknown) => e instanceof ConfigError && /LIVE_CONNECTIONS_PER_CLIENT/.test(e.message), bad);
+  }
+});

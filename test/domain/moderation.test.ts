@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableDecisions, decide } from '../../src/domain/moderation.ts';
-import { isAdministrator, isStaffRole, overSignInLimit, SIGN_IN_LIMIT } from '../../src/domain/staff.ts';
+import { isAdministrator, isStaffRole } from '../../src/domain/staff.ts';
 import { DEFAULT_SITE_SETTINGS, describeSettingsChange, settingsFromRows, settingsToRows } from '../../src/domain/site-settings.ts';
 import { reportReasonLabel, REPORT_REASON_VALUES } from '../../src/domain/reports.ts';
 
@@ -42,11 +42,6 @@ test('the review page offers exactly the decisions a petition can take', () => {
 test('staff are administrators and moderators; only administrators administer', () => {
   assert.deepEqual(['admin', 'moderator', 'organiser'].map(isStaffRole), [true, true, false]);
   assert.deepEqual(['admin', 'moderator', 'organiser'].map(isAdministrator), [true, false, false]);
-});
-
-test('sign-in attempts: the limit is reached, then the next one is refused', () => {
-  assert.equal(overSignInLimit(SIGN_IN_LIMIT.attempts), false);
-  assert.equal(overSignInLimit(SIGN_IN_LIMIT.attempts + 1), true);
 });
 
 test('site settings survive their key/value rows, and missing rows mean the defaults', () => {

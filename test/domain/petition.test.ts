@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countPhrase, isSignable, localPetitionTitle, transition } from '../../src/domain/petition.ts';
+import { canManage, countPhrase, isSignable, localPetitionTitle, transition } from '../../src/domain/petition.ts';
 import { slugify } from '../../src/domain/slug.ts';
 import { cleanLine, cleanText, isHttpUrl } from '../../src/domain/text.ts';
 
@@ -46,4 +46,14 @@ test('only http and https links are links', () => {
   assert.equal(isHttpUrl('javascript:alert(1)'), false);
   assert.equal(isHttpUrl('ftp://example.org'), false);
   assert.equal(isHttpUrl('not a url'), false);
+});
+
+test('only its organiser manages a petition, whatever the role: staff act through /admin', () => {
+  const mine = { createdBy: 7 };
+  const [organiser, organiserWhoIsAdmin, otherAdmin, moderator] = [{ id: 7, role: 'organiser' }, { id: 7, role: 'admin' }, { id: 8, role: 'admin' }, { id: 8, role: 'moderator' }];
+  assert.equal(canManage(organiser, mine), true);
+  assert.equal(canManage(organiserWhoIsAdmin, mine), true);
+  assert.equal(canManage(otherAdmin, mine), false, 'an administrator’s mailbox opens only their own petitions');
+  assert.equal(canManage(moderator, mine), false);
+  assert.equal(canManage(otherAdmin, { createdBy: null }), false);
 });

@@ -96,10 +96,10 @@ describe('petition pages in a real browser (Chromium, SQLite, development outbox
     assert.match(await text(page.locator('.petition-text')), /Sunday is the only free day/);
     assert.equal(await text(page.locator('[data-live-count]')), '0');
     assert.deepEqual(await page.locator('.facts dt').allTextContents(), ['Category', 'Location', 'Started']);
-    assert.deepEqual((await page.locator('.facts dd').allTextContents()).slice(0, 2), ['Education', 'Cambridge, UK']);
+    assert.deepEqual((await page.locator('.facts dd').allTextContents()).slice(0, 2), ['Education', 'Cambridge, United Kingdom']);
     // Without JavaScript the map stays hidden and the place is given in words with a link.
     assert.equal(await page.locator('#map').isVisible(), false);
-    assert.match(await text(page.locator('.map-fallback')), /^Cambridge, UK \(52\.200, 0\.117\): view on OpenStreetMap$/);
+    assert.match(await text(page.locator('.map-fallback')), /^Cambridge, United Kingdom \(52\.200, 0\.117\): view on OpenStreetMap$/);
     assert.equal(await page.getByRole('heading', { name: 'Sign this petition' }).count(), 1);
 
     // 1. Nothing filled in: every problem is listed, each field says its own, nothing is counted.
@@ -244,7 +244,7 @@ describe('petition pages in a real browser (Chromium, SQLite, development outbox
     await marker.hover();
     const tooltip = page.locator('.leaflet-tooltip');
     await tooltip.waitFor({ state: 'visible' });
-    assert.equal(await text(tooltip), 'Cambridge, UK');
+    assert.equal(await text(tooltip), 'Cambridge, United Kingdom');
     await page.mouse.move(0, 0);
 
     // The skip link is the first stop of the keyboard, visible when focused, and leads to the main content.

@@ -55,4 +55,21 @@ describe('the count moves on an open page (Chromium)', () => {
       hub.maxViewers = cap;
     }
   });
+
+  test('when this reader already holds all the streams one address may (429), the page polls the count instead', { timeout: 60_000 }, async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Too many tabs', goal: 10 });
+    const hub = (server.app as unknown as { liveCounts: LiveCounts }).liveCounts;
+    const cap = hub.maxPerClient;
+    hub.maxPerClient = 0;
+    try {
+      const { page } = await chromium.sandbox();
+      const refused = page.waitForResponse((r) => r.url().endsWith(`/petitions/${slug}/live`));
+      await page.goto(`${server.address}/petitions/${slug}`);
+      assert.equal((await refused).status(), 429);
+      await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Neighbour', email: 'tabs@example.org' });
+      await page.waitForFunction(() => document.querySelector('[data-live-count]')?.textContent === '1', undefined, { timeout: 25_000 });
+    } finally {
+      hub.maxPerClient = cap;
+    }
+  });
 });

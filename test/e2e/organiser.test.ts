@@ -240,8 +240,8 @@ describe('an organiser in a real browser (Chromium, SQLite, development outbox)'
     assert.equal(await text(page.locator('.petition .target')), 'To: Head teachers of Leeds');
     assert.equal(await text(page.locator('h1')), 'Walk to school on Fridays');
     assert.deepEqual(await page.locator('.petition-text > p:not([class])').allTextContents(), ['We pledge to walk our children to school every Friday.', 'Less traffic, cleaner air.', 'Safer streets for everyone.'], 'the body, then both paragraphs of “why”');
-    assert.deepEqual((await page.locator('.facts dd').allTextContents()).slice(0, 2), ['Transport', 'Leeds, UK']);
-    assert.match(await text(page.locator('.map-fallback')), /^Leeds, UK \(53\.\d{3}, -1\.\d{3}\): view on OpenStreetMap$/);
+    assert.deepEqual((await page.locator('.facts dd').allTextContents()).slice(0, 2), ['Transport', 'Leeds, United Kingdom']);
+    assert.match(await text(page.locator('.map-fallback')), /^Leeds, United Kingdom \(53\.\d{3}, -1\.\d{3}\): view on OpenStreetMap$/);
     assert.equal(await page.getByRole('heading', { name: 'Take the pledge' }).count(), 1);
     assert.equal(await text(page.locator('form.sign-form button[type="submit"]')), 'Pledge');
     assert.equal(await text(page.locator('[data-live-count]')), '0');

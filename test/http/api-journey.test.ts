@@ -25,7 +25,7 @@ for (const { engine, skip, create } of await testEngines()) {
       const created = await createPetitionViaApi(server, { kind: 'pledge', location: 'Cambridge, UK', category: 'Education', goal: 50 });
       assert.equal(created.state, 'open');
       assert.equal(created.kind, 'pledge');
-      assert.deepEqual(created.location, { name: 'Cambridge, UK', lat: 52.2, lon: 0.11667 });
+      assert.deepEqual(created.location, { name: 'Cambridge, United Kingdom', lat: 52.2, lon: 0.11667 });
       assert.deepEqual(created.category, { slug: 'education', name: 'Education' });
       assert.deepEqual(created.updates, []);
 

@@ -128,7 +128,7 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.ok(board.indexOf('University of Bristol</a>') < board.indexOf('University of Leeds</a>'), 'most signed first');
       const markers = JSON.parse(/data-markers="([^"]+)"/.exec(page)![1]!.replaceAll('&quot;', '"'));
       assert.deepEqual(markers.map((m: { href: string }) => m.href).sort(), ['/petitions/divest-from-fossil-fuels-university-of-bristol', '/petitions/divest-from-fossil-fuels-university-of-leeds']);
-      assert.match(page, /On the map: (Leeds, UK · Bristol, UK|Bristol, UK · Leeds, UK)\./, 'a text fallback without JavaScript');
+      assert.match(page, /On the map: (Leeds, United Kingdom · Bristol, United Kingdom|Bristol, United Kingdom · Leeds, United Kingdom)\./, 'a text fallback without JavaScript');
 
       const near = await (await server.request('/campaigns/divest-from-fossil-fuels?near=Bath%2C%20UK')).text();
       assert.match(near, /Nearest to Bath, UK: <a href="\/petitions\/divest-from-fossil-fuels-university-of-bristol">University of Bristol<\/a>, \d+ km away/);

@@ -4,7 +4,7 @@ import { startTestServer, createPetitionViaApi, type TestServer } from '../suppo
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { signature } from '../support/builders.ts';
-import { hashSecret } from '../../src/services/tokens.ts';
+import { hashSecret, newSecret } from '../../src/services/tokens.ts';
 
 const SIGNED_NAMES = ['Ada Lovelace', 'Bob Marley', '=HYPERLINK("http://evil.example")'];
 const PENDING_NAME = 'Pending Person';
@@ -17,8 +17,12 @@ describe('an organiser delivers the petition: CSV download and printable page', 
   let adminCookie = '';
   let strangerCookie = '';
 
-  /** The sign-in cookie a browser would hold after a magic link: "userId.expiresAtMs", signed. */
-  const sessionCookie = (userId: number, expiresAt: Date) => `us_session=${encodeURIComponent(server.app.signCookie(`${userId}.${expiresAt.getTime()}`))}`;
+  /** The sign-in cookie a browser would hold after a magic link: a session token (its hash in the database), signed. */
+  const sessionCookie = async (userId: number, expiresAt: Date) => {
+    const token = newSecret();
+    await server.store.createOrganiserSession({ userId, tokenHash: hashSecret(token), now: clock(), expiresAt });
+    return `us_session=${encodeURIComponent(server.app.signCookie(token))}`;
+  };
   const get = (path: string, cookie?: string) => server.request(path, cookie ? { headers: { cookie } } : {});
   const names = (body: string) => [...SIGNED_NAMES.slice(0, 2), PENDING_NAME].filter((n) => body.includes(n));
 
@@ -39,11 +43,12 @@ describe('an organiser delivers the petition: CSV download and printable page', 
     clock.advance(60_000);
     await server.store.commitSignatureBatch({ now: clock(), signatures: [signature(petition.id, 3, { name: SIGNED_NAMES[2], consent: true })], confirmations: [] });
 
+    // The administrator created the petition through the API, so she is its organiser: that, not her role, lets her deliver it.
     const admin = (await server.store.findUserByEmail('admin@example.org'))!;
     const stranger = await server.store.upsertUser({ email: 'stranger@example.org', role: 'organiser', passwordHash: null, now: clock() });
     const tomorrow = new Date(clock().getTime() + 86_400_000);
-    adminCookie = sessionCookie(admin.id, tomorrow);
-    strangerCookie = sessionCookie(stranger.id, tomorrow);
+    adminCookie = await sessionCookie(admin.id, tomorrow);
+    strangerCookie = await sessionCookie(stranger.id, tomorrow);
   });
   after(async () => {
     await server?.close();
@@ -52,9 +57,11 @@ describe('an organiser delivers the petition: CSV download and printable page', 
 
   for (const page of ['signatures.csv', 'print']) {
     test(`${page}: without a valid session, no signer is shown`, async () => {
-      const expired = sessionCookie(1, new Date(clock().getTime() - 1000));
+      const expired = await sessionCookie(1, new Date(clock().getTime() - 1000));
       const forged = `us_session=${encodeURIComponent('1.99999999999999.forged-signature')}`;
-      for (const cookie of [undefined, expired, forged]) {
+      // The stateless cookie of before decision 0030, correctly signed: no longer a session.
+      const oldForm = `us_session=${encodeURIComponent(server.app.signCookie(`1.${clock().getTime() + 86_400_000}`))}`;
+      for (const cookie of [undefined, expired, forged, oldForm]) {
         const res = await get(`/petitions/${slug}/${page}`, cookie);
         assert.notEqual(res.status, 200);
         assert.ok([303, 401].includes(res.status), `sign in first (got ${res.status})`);

@@ -7,9 +7,9 @@ import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import type { LiveCounts } from '../../src/web/live-counts.ts';
 
 /** Opens the live stream and returns a reader of its `count` events. */
-async function openStream(server: TestServer, slug: string) {
+async function openStream(server: TestServer, slug: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const res = await server.request(`/petitions/${slug}/live`, { signal: controller.signal });
+  const res = await server.request(`/petitions/${slug}/live`, { signal: controller.signal, headers });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
   assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -107,6 +107,82 @@ describe('live counts over Server-Sent Events', () => {
     } finally {
       hub.maxViewers = cap;
     }
+  });
+});
+
+/** Issue 14, item 10 (c): one client took all 10,000 places in 5 s. */
+describe('live counts per client address', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  before(async () => {
+    db = sqliteDatabase();
+    // The test's requests come through "a proxy" on loopback, which names each client in X-Forwarded-For.
+    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none', TRUST_PROXY: '127.0.0.1', LIVE_CONNECTIONS_PER_CLIENT: '3' });
+  });
+  after(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const refusedStream = async (slug: string, ip: string) => {
+    const controller = new AbortController();
+    const res = await server.request(`/petitions/${slug}/live`, { headers: from(ip), signal: controller.signal });
+    // A stream that was let through never ends: hang up rather than wait for its body.
+    if (res.status === 200) controller.abort();
+    const body = res.status === 200 ? '' : await res.text();
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), cacheControl: res.headers.get('cache-control'), body };
+  };
+
+  test('past its cap a client is answered 429 with Retry-After, another client still gets a stream, and a closed stream gives its place back', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'One tab too many' });
+    const [alice, bob] = ['198.51.100.7', '198.51.100.8'];
+    const streams = [];
+    for (let i = 0; i < 3; i++) {
+      const stream = await openStream(server, slug, from(alice));
+      assert.equal(await stream.next(), 0);
+      streams.push(stream);
+    }
+    const refused = await refusedStream(slug, alice);
+    assert.equal(refused.status, 429, `the fourth stream from one address: ${refused.body}`);
+    assert.ok(Number(refused.retryAfter) > 0, `Retry-After: ${refused.retryAfter}`);
+    assert.equal(refused.cacheControl, 'no-store');
+    assert.equal(JSON.parse(refused.body).error.code, 'RATE_LIMITED');
+    assert.ok(!refused.body.includes(alice), 'the answer does not echo the address');
+
+    const other = await openStream(server, slug, from(bob));
+    assert.equal(await other.next(), 0, 'another address is not held to this one’s cap');
+
+    // Without the stream the page and the count it polls still answer that client.
+    const page = await server.request(`/petitions/${slug}`, { headers: from(alice) });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /data-live-count=/);
+    const count = await server.request(`/api/v1/petitions/${slug}/count`, { headers: from(alice) });
+    assert.equal((await count.json()).signatureCount, 0);
+
+    streams.shift()!.close();
+    await until(() => live(server).viewerCount === 3);
+    const again = await openStream(server, slug, from(alice));
+    assert.equal(await again.next(), 0, 'the closed stream’s place is taken again');
+    assert.equal((await refusedStream(slug, alice)).status, 429, 'and the cap holds again');
+
+    for (const s of [...streams, other, again]) s.close();
+    await until(() => live(server).viewerCount === 0);
+    assert.equal(live(server).viewerCount, 0);
+    const afterAll = await openStream(server, slug, from(alice));
+    assert.equal(await afterAll.next(), 0, 'every place is given back');
+    afterAll.close();
+  });
+
+  test('an IPv6 client counts as its /64: walking through its addresses buys no more places', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Many addresses, one subscriber' });
+    const streams = [];
+    for (const ip of ['2001:db8:5:6::1', '2001:db8:5:6::2', '2001:db8:5:6:abcd::3']) streams.push(await openStream(server, slug, from(ip)));
+    assert.equal((await refusedStream(slug, '2001:db8:5:6::99')).status, 429);
+    const neighbour = await openStream(server, slug, from('2001:db8:5:7::1'));
+    assert.equal(await neighbour.next(), 0, 'the next /64 is another client');
+    for (const s of [...streams, neighbour]) s.close();
+    await until(() => live(server).viewerCount === 0);
   });
 });
 

@@ -54,7 +54,7 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
     });
 
-    test('an unknown address and a wrong password get the same answer; the sixth try is refused', async () => {
+    test('an unknown address and a wrong password get the same answer; the sixth try at one account is refused', async () => {
       const guesser = new WebClient(server, '10.0.1.1');
       const noToken = await guesser.post('/admin/sign-in', { email: ADMIN.email, password: ADMIN.password });
       assert.equal(noToken.status, 403, 'no CSRF token, no sign-in');
@@ -67,18 +67,16 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal(comparable(wrongPage, ADMIN.email), comparable(unknownPage, 'nobody@example.org'));
       assert.ok(!wrongPage.includes('not the password at all'), 'the password is never sent back');
 
-      for (let i = 0; i < 3; i++) assert.equal((await guesser.signIn(`someone${i}@example.org`, 'guess')).status, 422);
+      for (let i = 0; i < 4; i++) assert.equal((await guesser.signIn(ADMIN.email, `guess ${i}`)).status, 422);
       const sixth = await guesser.signIn(ADMIN.email, ADMIN.password);
-      assert.equal(sixth.status, 429, 'five tries from one address, then even the right password waits');
+      assert.equal(sixth.status, 429, 'five tries at one account from one address, then even the right password waits there');
       assert.match(await sixth.text(), /Too many attempts to sign in\. Wait 15 minutes/);
       assert.ok(!guesser.jar.has('us_staff'));
-
-      // From many addresses against one account: the account's own limit holds.
-      for (let i = 0; i < 5; i++) await new WebClient(server, `10.0.2.${i}`).signIn(MODERATOR.email, 'guess');
-      assert.equal((await new WebClient(server, '10.0.2.99').signIn(MODERATOR.email, MODERATOR.password)).status, 429);
+      // The limits per address and per account, and the owner signing in from elsewhere meanwhile
+      // (decision 0030), are in staff-sign-in-limits.test.ts.
 
       clock.advance(16 * 60_000);
-      const later = await new WebClient(server, '10.0.1.1').signIn(MODERATOR.email, MODERATOR.password);
+      const later = await new WebClient(server, '10.0.1.1').signIn(ADMIN.email, ADMIN.password);
       assert.equal(later.status, 303, 'after the window, the right password works again');
     });
 

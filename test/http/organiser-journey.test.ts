@@ -80,7 +80,7 @@ describe('Nadia runs a pledge from start to victory', () => {
     assert.equal(api.kind, 'pledge');
     assert.equal(api.closesAt, '2027-01-31T00:00:00.000Z');
     assert.equal(api.category.slug, 'transport');
-    assert.equal(api.location.name, 'Leeds, UK');
+    assert.equal(api.location.name, 'Leeds, United Kingdom', 'the gazetteer’s name, not the text typed');
     const list = await (await server.request('/api/v1/petitions')).json();
     assert.ok(!list.data.some((p: { slug: string }) => p.slug === slug), 'unlisted until a moderator reviews it');
   });
@@ -151,6 +151,24 @@ describe('Nadia runs a pledge from start to victory', () => {
     const back = await postForm(`/petitions/${slug}/manage/edit`, { ...base, title: 'Walk to school on Fridays' });
     assert.equal(back.status, 303, 'going back to the signed words is always allowed');
     assert.equal((await (await server.request(`/api/v1/petitions/${slug}`)).json()).title, 'Walk to school on Fridays');
+  });
+
+  test('a place saved before names came from the gazetteer stays as saved when the edit form sends it back', async () => {
+    const petition = (await server.store.findPetitionBySlug(slug))!;
+    const legacy = { name: 'Leeds, UK', lat: petition.location!.lat, lon: petition.location!.lon };
+    await server.store.changePetitionFields(petition.id, { location: legacy }, []);
+    const editsBefore = (await server.store.listEdits(petition.id)).length;
+    const page = await (await browse(`/petitions/${slug}/manage`)).text();
+    assert.match(page, /name="location" [^>]*value="Leeds, UK"/, 'the edit form shows the place as saved');
+    const base = { _csrf: csrfToken(page), target: 'Head teachers of Leeds', title: 'Walk to school on Fridays', body: 'We pledge to walk our children to school every Friday.', why: 'Less traffic, cleaner air.', category: 'transport', goal: '100', closesAt: '2027-01-31' };
+    const unchanged = await postForm(`/petitions/${slug}/manage/edit`, { ...base, location: 'Leeds, UK' });
+    assert.equal(unchanged.status, 303, 'signed, yet not refused as a move: the place did not change');
+    assert.deepEqual((await server.store.findPetitionBySlug(slug))!.location, legacy);
+    assert.equal((await server.store.listEdits(petition.id)).length, editsBefore, 'nothing recorded');
+    const moved = await postForm(`/petitions/${slug}/manage/edit`, { ...base, location: 'York, UK' });
+    assert.equal(moved.status, 422);
+    assert.match(await moved.text(), /People have signed, so the location can no longer change/);
+    await server.store.changePetitionFields(petition.id, { location: petition.location }, []);
   });
 
   test('forms without the CSRF token, or from another person, change nothing', async () => {

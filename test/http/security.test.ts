@@ -68,6 +68,11 @@ describe('security battery (SQLite)', () => {
       assert.match(csp, path.startsWith('/api/') ? /^default-src 'none'/ : /default-src 'self'/, path);
       assert.match(csp, /frame-ancestors 'none'/, path);
       assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, path);
+      // Documents set no plain string as HTML or script, and may make no Trusted Types policy but the default one.
+      if (!path.startsWith('/api/')) {
+        assert.match(csp, /(^|;) ?require-trusted-types-for 'script'(;|$)/, path);
+        assert.match(csp, /(^|;) ?trusted-types default(;|$)/, path);
+      }
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
       assert.equal(res.headers.get('referrer-policy'), 'same-origin', path);
@@ -83,6 +88,19 @@ describe('security battery (SQLite)', () => {
     } finally {
       await production.close();
     }
+  });
+
+  test('a place typed with markup beside it is stored and shown as the gazetteer’s name, so the markup reaches no page', async () => {
+    const created = await createPetitionViaApi(server, { title: 'Light the canal towpath', location: 'Leeds, <img src=x onerror=alert(1)>, UK' });
+    assert.deepEqual(created.location, { name: 'Leeds, United Kingdom', lat: 53.79648, lon: -1.54785 });
+    const page = await server.request(`/petitions/${created.slug}`);
+    const html = await page.text();
+    assert.match(html, /<dt>Location<\/dt><dd>Leeds, United Kingdom<\/dd>/);
+    assert.match(html, /data-label="Leeds, United Kingdom"/, 'the map’s label too');
+    assert.ok(!/onerror/i.test(html), 'not even as escaped text');
+    // The one framed page keeps Trusted Types.
+    const embed = await server.request(`/petitions/${created.slug}/embed`);
+    assert.match(embed.headers.get('content-security-policy') ?? '', /require-trusted-types-for 'script'/);
   });
 
   test('no open redirects: addresses given in a query never become a Location or a link', async () => {

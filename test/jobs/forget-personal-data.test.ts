@@ -52,4 +52,17 @@ describe('the job that forgets personal data, with a fixed clock', () => {
     clock.set('2026-09-04T00:00:00Z');
     assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).mailCounts, 1);
   });
+
+  test('organiser sessions that have run out are deleted; live ones stay', async () => {
+    const user = await store.upsertUser({ email: 'organiser@example.org', role: 'organiser', passwordHash: null, now: new Date('2026-10-01T00:00:00Z') });
+    for (const [token, expiresAt] of [['ran-out', '2026-10-14T23:59:59Z'], ['live', '2026-10-15T00:00:01Z']] as const) {
+      await store.createOrganiserSession({ userId: user.id, tokenHash: hashSecret(token), now: new Date('2026-10-01T00:00:00Z'), expiresAt: new Date(expiresAt) });
+    }
+    const clock = fixedClock('2026-10-15T00:00:00Z');
+    assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).sessions, 1);
+    assert.equal((await store.findUserByOrganiserSession(hashSecret('live'), clock()))?.id, user.id);
+    clock.set('2026-10-16T00:00:00Z');
+    assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).sessions, 1);
+    assert.equal((await forgetPersonalData({ store, clock, anonymiseAfterDays: 183 })).sessions, 0);
+  });
 });

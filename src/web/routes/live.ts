@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
 import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
-import type { LiveCounts } from '../live-counts.ts';
+import { clientKey, type LiveCounts } from '../live-counts.ts';
 
 /**
  * `GET /petitions/:slug/live`: the count as Server-Sent Events, beside the page it serves (same origin,
@@ -19,6 +19,12 @@ export const liveRoutes = (deps: AppDeps, live: LiveCounts) => async (app: Fasti
       reply.code(503).header('retry-after', '30').header('cache-control', 'no-store');
       return { error: { code: 'UNAVAILABLE', message: 'Too many live viewers here: the page polls instead.' } };
     }
+    // One client may not take every place (issue 14): its address counts its open streams, in memory only.
+    const client = clientKey(request.ip);
+    if (live.clientFull(client)) {
+      reply.code(429).header('retry-after', '30').header('cache-control', 'no-store');
+      return { error: { code: 'RATE_LIMITED', message: 'Too many live counts open from your address: the page polls instead.' } };
+    }
     // From here the response is ours, not Fastify's: it stays open until the viewer leaves.
     // Fastify no longer writes the headers set on the reply (the security headers among them): we do.
     const headers = reply.getHeaders() as OutgoingHttpHeaders;
@@ -26,7 +32,7 @@ export const liveRoutes = (deps: AppDeps, live: LiveCounts) => async (app: Fasti
     const res = reply.raw;
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
     res.write('retry: 5000\n\n');
-    const stop = live.watch(petition.id, petition.slug, res, petition.signatureCount);
+    const stop = live.watch(petition.id, petition.slug, res, petition.signatureCount, client);
     // The response's close fires when the connection ends, whoever ends it.
     res.on('close', stop);
     res.on('error', stop);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
-import type { Petition } from '../../store/records.ts';
+import type { Petition, User } from '../../store/records.ts';
 import { startPetition } from '../../services/start-petition.ts';
 import { requestSignIn, useMagicLink } from '../../services/magic-links.ts';
 import { closePetition, declareVictory, editPetition } from '../../services/manage-petition.ts';
@@ -64,7 +64,7 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
 
   app.post<{ Params: { token: string } }>('/auth/:token', { config: SECRET_TOKEN }, async (request, reply) => {
     const { user, petition } = await useMagicLink(services, request.params.token);
-    startSession(reply, user.id, services.clock(), secureCookies);
+    await startSession(reply, store, user.id, services.clock(), secureCookies);
     return reply.redirect(petition ? `/petitions/${petition.slug}/manage?done=confirmed` : '/manage', 303);
   });
 
@@ -78,8 +78,8 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     return html(reply, renderPage(<SignInPage form={emptyForm()} sent />));
   });
 
-  app.post('/sign-out', { preValidation: app.csrfProtection }, async (_request, reply) => {
-    endSession(reply);
+  app.post('/sign-out', { preValidation: app.csrfProtection }, async (request, reply) => {
+    await endSession(request, reply, store);
     return reply.redirect('/', 303);
   });
 
@@ -90,11 +90,10 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     return html(reply, renderPage(<MyPetitionsPage petitions={petitions} email={user.email} csrf={reply.generateCsrf()} />));
   });
 
-  async function managed(request: FastifyRequest<{ Params: { slug: string } }>): Promise<Petition> {
+  async function managed(request: FastifyRequest<{ Params: { slug: string } }>): Promise<{ petition: Petition; user: User }> {
     const petition = await store.findPetitionBySlug(request.params.slug);
     if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    await requireManager(request, store, services.clock(), petition);
-    return petition;
+    return { petition, user: await requireManager(request, store, services.clock(), petition) };
   }
 
   async function showManage(reply: FastifyReply, petition: Petition, forms: Partial<ManageForms>, status = 200, notice?: string) {
@@ -112,23 +111,21 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
   }
 
   app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/petitions/:slug/manage', async (request, reply) => {
-    const petition = await managed(request);
+    const { petition } = await managed(request);
     return showManage(reply, petition, {}, 200, NOTICES[request.query.done ?? '']);
   });
 
   const done = (reply: FastifyReply, petition: Petition, what: keyof typeof NOTICES) => reply.redirect(`/petitions/${petition.slug}/manage?done=${what}`, 303);
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/edit', protectedForm, async (request, reply) => {
-    const petition = await managed(request);
-    const user = (await currentUser(request, store, services.clock()))!;
+    const { petition, user } = await managed(request);
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => editPetition(services, user, petition, raw));
     return result.ok ? done(reply, petition, 'edited') : showManage(reply, petition, { edit: result.form }, 422);
   });
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/updates', protectedForm, async (request, reply) => {
-    const petition = await managed(request);
-    const user = (await currentUser(request, store, services.clock()))!;
+    const { petition, user } = await managed(request);
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => postUpdate(services, user, petition.slug, raw));
     if (!result.ok) return showManage(reply, petition, { update: result.form }, 422);
@@ -137,7 +134,7 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
   });
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/victory', protectedForm, async (request, reply) => {
-    const petition = await managed(request);
+    const { petition } = await managed(request);
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => declareVictory(services, petition, raw));
     if (!result.ok) return showManage(reply, petition, { victory: result.form }, 422);
@@ -146,7 +143,7 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
   });
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug/manage/close', protectedForm, async (request, reply) => {
-    const petition = await managed(request);
+    const { petition } = await managed(request);
     await closePetition(services, petition);
     return done(reply, petition, 'closed');
   });

@@ -49,10 +49,19 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     ), site.banner);
   }
 
-  /** The sign form back with its errors: never cached, it holds what this visitor typed. */
-  async function showPetition(reply: FastifyReply, slug: string, form: SignFormState, status = 200) {
+  /**
+   * A petition anybody may see, or 404 revealing nothing of it (not its title): for the sign form's
+   * errors and the pages after signing. The petition page itself answers a hidden one with 410.
+   */
+  async function visiblePetition(slug: string): Promise<Petition> {
     const petition = await services.store.findPetitionBySlug(slug);
     if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    return petition;
+  }
+
+  /** The sign form back with its errors: never cached, it holds what this visitor typed. */
+  async function showPetition(reply: FastifyReply, slug: string, form: SignFormState, status = 200) {
+    const petition = await visiblePetition(slug);
     return html(reply.code(status), await renderPetition(petition, form));
   }
 
@@ -110,8 +119,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug/check-your-email', async (request, reply) => {
-    const petition = await services.store.findPetitionBySlug(request.params.slug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    const petition = await visiblePetition(request.params.slug);
     const noun = petition.kind === 'pledge' ? 'pledge' : 'signature';
     return html(
       reply,
@@ -129,8 +137,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug/signed', async (request, reply) => {
-    const petition = await services.store.findPetitionBySlug(request.params.slug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    const petition = await visiblePetition(request.params.slug);
     return html(reply, renderPage(<ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} />));
   });
 

@@ -1,6 +1,7 @@
 import type { Category } from '../../store/records.ts';
 import type { SearchHit } from '../../store/search-queries.ts';
 import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
+import { MAP_SCRIPTS, MAP_STYLES } from '../asset-urls.ts';
 import { Layout } from './layout.tsx';
 import { ErrorSummary, SelectField, TextField, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
@@ -20,7 +21,7 @@ export function BrowsePage({ form, categories, hits, nextHref, mapTileUrl }: Bro
   const markers = mapped.map((h) => ({ lat: h.location!.lat, lon: h.location!.lon, label: h.title, href: `/petitions/${h.slug}` }));
   const searching = Boolean(form.values.q || form.values.category || form.values.near);
   return (
-    <Layout meta={{ title: 'Browse petitions', scripts: mapped.length > 0 ? ['/assets/leaflet/leaflet.js', '/assets/map.js'] : [], styles: mapped.length > 0 ? ['/assets/leaflet/leaflet.css'] : [] }}>
+    <Layout meta={{ title: 'Browse petitions', scripts: mapped.length > 0 ? MAP_SCRIPTS : [], styles: mapped.length > 0 ? MAP_STYLES : [] }}>
       <h1>Browse petitions</h1>
       <form method="get" action="/petitions" class="search-form" role="search">
         <ErrorSummary form={form} />

@@ -1,5 +1,6 @@
 import type { Campaign, Petition } from '../../store/records.ts';
 import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
+import { MAP_SCRIPTS, MAP_STYLES } from '../asset-urls.ts';
 import { Layout } from './layout.tsx';
 import { Checkbox, ErrorSummary, TextField, emptyForm, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
@@ -22,7 +23,7 @@ export function CampaignPage(props: { campaign: Campaign; petitions: Petition[];
   const noun = c.kind === 'pledge' ? 'pledge' : 'petition';
   return (
     <Layout
-      meta={{ title: c.title, description: c.body.slice(0, 200), scripts: mapped.length > 0 ? ['/assets/leaflet/leaflet.js', '/assets/map.js'] : [], styles: mapped.length > 0 ? ['/assets/leaflet/leaflet.css'] : [] }}
+      meta={{ title: c.title, description: c.body.slice(0, 200), scripts: mapped.length > 0 ? MAP_SCRIPTS : [], styles: mapped.length > 0 ? MAP_STYLES : [] }}
     >
       <p class="target">
         <span class="label">Campaign</span> · {petitions.length} local {noun}

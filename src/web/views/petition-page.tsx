@@ -1,6 +1,7 @@
 import type { Petition, PetitionUpdate } from '../../store/records.ts';
 import { countPhrase } from '../../domain/petition.ts';
 import { GAZETTEER_CREDIT } from '../../geo/gazetteer.ts';
+import { MAP_SCRIPTS, MAP_STYLES } from '../asset-urls.ts';
 import { Layout } from './layout.tsx';
 import { SignForm, type SignFormState } from './sign-form.tsx';
 import { formatCount } from './format.ts';
@@ -42,8 +43,8 @@ export function PetitionPage({ petition: p, updates, signable, form, url, mapTil
         image: `${url}/share.png`,
         imageAlt: `“${p.title}”, to ${p.target}, with its count of ${p.kind === 'pledge' ? 'pledges' : 'signatures'}`,
         imageSize: SHARE_IMAGE_SIZE,
-        scripts: ['/assets/live-count.js', ...(hasMap ? ['/assets/leaflet/leaflet.js', '/assets/map.js'] : [])],
-        styles: hasMap ? ['/assets/leaflet/leaflet.css'] : [],
+        scripts: ['/assets/live-count.js', ...(hasMap ? MAP_SCRIPTS : [])],
+        styles: hasMap ? MAP_STYLES : [],
       }}
     >
       <article class="petition" data-slug={p.slug}>
