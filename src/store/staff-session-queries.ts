@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { User } from './records.ts';
+import { createSession, endSession, findUserBySession, purgeExpiredSessions } from './session-queries.ts';
 
 type Db = Kysely<Database>;
 const iso = (d: Date): string => d.toISOString();
@@ -14,25 +15,13 @@ export interface StaffMember {
 
 /** Records a new signed-in browser, and forgets sessions that have run out (they can never be used again). */
 export async function createStaffSession(db: Db, s: { userId: number; tokenHash: string; now: Date; expiresAt: Date }): Promise<void> {
-  await db.deleteFrom('staff_sessions').where('expires_at', '<=', iso(s.now)).execute();
-  await db.insertInto('staff_sessions').values({ user_id: s.userId, token_hash: s.tokenHash, created_at: iso(s.now), expires_at: iso(s.expiresAt) }).execute();
+  await purgeExpiredSessions(db, 'staff_sessions', s.now);
+  await createSession(db, 'staff_sessions', s);
 }
 
-/** The user a live session belongs to: unknown, ended and expired sessions give nothing. */
-export async function findUserByStaffSession(db: Db, tokenHash: string, now: Date): Promise<User | undefined> {
-  const row = await db
-    .selectFrom('staff_sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.password_hash'])
-    .where('s.token_hash', '=', tokenHash)
-    .where('s.expires_at', '>', iso(now))
-    .executeTakeFirst();
-  return row && { id: row.id, email: row.email, name: row.name, role: row.role, passwordHash: row.password_hash };
-}
+export const findUserByStaffSession = (db: Db, tokenHash: string, now: Date): Promise<User | undefined> => findUserBySession(db, 'staff_sessions', tokenHash, now);
 
-export async function endStaffSession(db: Db, tokenHash: string): Promise<void> {
-  await db.deleteFrom('staff_sessions').where('token_hash', '=', tokenHash).execute();
-}
+export const endStaffSession = (db: Db, tokenHash: string): Promise<void> => endSession(db, 'staff_sessions', tokenHash);
 
 /** Ends every session of one staff member; returns how many were live. */
 export async function endStaffSessionsOf(db: Db, userId: number, now: Date): Promise<number> {
