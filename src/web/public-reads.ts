@@ -48,6 +48,8 @@ const READ_TTL_MS = 1000;
 export class PublicReads {
   private readonly counts = new TtlCache<CountView | undefined>(READ_TTL_MS);
   private readonly pages = new TtlCache<CachedPage | undefined>(READ_TTL_MS);
+  /** The API's petition document (with its updates), as JSON. */
+  private readonly documents = new TtlCache<string | undefined>(READ_TTL_MS);
   private readonly slugsById = new Map<number, string>();
 
   constructor(private readonly services: Pick<ServiceContext, 'store' | 'batcher' | 'clock'>) {
@@ -61,8 +63,9 @@ export class PublicReads {
     const slug = this.slugsById.get(petitionId);
     if (!slug) return;
     this.counts.set(slug, countView(slug, count, this.services.clock()));
-    // The page shows the count and the milestones: it is rebuilt by the next reader.
+    // The page and the document show the count and the milestones: rebuilt by the next reader.
     this.pages.delete(slug);
+    this.documents.delete(slug);
   }
 
   private async visible(slug: string): Promise<Petition | undefined> {
@@ -77,6 +80,7 @@ export class PublicReads {
   forgetAll(): void {
     this.counts.clear();
     this.pages.clear();
+    this.documents.clear();
   }
 
   /** A visible petition's count; while the database is away, the last one read, with its age. */
@@ -104,6 +108,19 @@ export class PublicReads {
         if (!petition) return undefined;
         const body = Buffer.from(await render(petition), 'utf8');
         return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
+      },
+      isDatabaseUnavailable,
+    );
+    return { read: value, staleMs };
+  }
+
+  /** The API's document of a visible petition, built by `build` at most once a second; stale while the database is away. */
+  async document(slug: string, build: (petition: Petition) => Promise<unknown>): Promise<Served<string>> {
+    const { value, staleMs } = await this.documents.getOrLast(
+      slug,
+      async () => {
+        const petition = await this.visible(slug);
+        return petition && JSON.stringify(await build(petition));
       },
       isDatabaseUnavailable,
     );

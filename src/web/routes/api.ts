@@ -44,9 +44,13 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get('/petitions/:slug', async (request: SlugRequest, reply) => {
-    const petition = await visiblePetition(request.params.slug);
+    const { read: document, staleMs } = await deps.reads!.document(request.params.slug, async (petition) =>
+      petitionWithUpdatesJson(config.baseUrl, petition, await store.listUpdates(petition.id)),
+    );
+    if (!document) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
     reply.header('cache-control', 'public, max-age=0, s-maxage=10, stale-while-revalidate=30');
-    return petitionWithUpdatesJson(config.baseUrl, petition, await store.listUpdates(petition.id));
+    markStale(reply, staleMs);
+    return reply.type('application/json; charset=utf-8').send(document);
   });
 
   app.get('/petitions/:slug/count', async (request: SlugRequest, reply) => {
