@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'SIGNING_PAUSED'
   | 'STARTING_PAUSED'
   // the database is away for a moment (a restart, a failover): answered 503 with Retry-After
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  // the database's disk is full or refuses writes (read-only): writes answered 503 with Retry-After
+  | 'STORAGE_FULL';
 
 export class AppError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.ts';
 import type { ConfirmOutcome, CountChange, SignatureToWrite, SignOutcome } from '../store/records.ts';
-import { isDatabaseUnavailable } from '../store/unavailable.ts';
+import { isDatabaseUnavailable, isStorageFull } from '../store/unavailable.ts';
 
 /** What the commit says about one signature. */
 export interface SignReceipt {
@@ -124,7 +124,8 @@ export class GroupCommitBatcher implements SigningBatcher {
     try {
       await this.writeWhenReachable(jobs);
     } catch (error) {
-      if (jobs.length === 1 || isDatabaseUnavailable(error)) {
+      // A full or read-only disk refuses every row alike: one by one would only refuse each again.
+      if (jobs.length === 1 || isDatabaseUnavailable(error) || isStorageFull(error)) {
         for (const job of jobs) job.reject(error);
         return;
       }

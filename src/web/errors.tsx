@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
-import { isDatabaseUnavailable } from '../store/unavailable.ts';
+import { isDatabaseUnavailable, storageFault, type StorageFault } from '../store/unavailable.ts';
 import { renderPage } from './render.ts';
 import { MessagePage } from './views/simple-pages.tsx';
 
@@ -20,6 +20,7 @@ export const STATUS: Record<ErrorCode, number> = {
   SIGNING_PAUSED: 503,
   STARTING_PAUSED: 503,
   UNAVAILABLE: 503,
+  STORAGE_FULL: 503,
 };
 
 /** Seconds a client is asked to wait when the database is away: a restart takes about one. */
@@ -29,6 +30,18 @@ const UNAVAILABLE_MESSAGE = 'We cannot reach our database for a moment. Nothing 
 const UNAVAILABLE_LOG_EVERY_MS = 10_000;
 let lastUnavailableLog = 0;
 let unavailableSinceLog = 0;
+
+/** Seconds a client is asked to wait when the disk is full: making room takes a person, not a blink. */
+export const STORAGE_FULL_RETRY_SECONDS = 30;
+const STORAGE_FULL_MESSAGE = 'We cannot save anything just now: our storage is full or cannot be written. Nothing was saved: please try again in a minute.';
+/** A full disk lasts until someone makes room: one line per this many ms, a few a minute, however busy. */
+const STORAGE_FULL_LOG_EVERY_MS = 20_000;
+let lastStorageLog = 0;
+let storageSinceLog = 0;
+const STORAGE_LOG_MESSAGE: Record<StorageFault, string> = {
+  full: 'database storage is full: writes are answered 503 STORAGE_FULL until there is room (reads are served)',
+  unwritable: 'database storage refuses writes (read-only file system or write error): writes are answered 503 STORAGE_FULL (reads are served)',
+};
 
 /** Fastify's own errors, translated into ours so every answer has the same shape. */
 function toAppError(error: FastifyError): AppError {
@@ -78,6 +91,18 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     }
     reply.header('retry-after', String(UNAVAILABLE_RETRY_SECONDS));
     return sendError(new AppError('UNAVAILABLE', UNAVAILABLE_MESSAGE), request, reply);
+  }
+  const storage = storageFault(error);
+  if (storage) {
+    storageSinceLog++;
+    if (Date.now() - lastStorageLog >= STORAGE_FULL_LOG_EVERY_MS) {
+      // `requests`: how many met the fault since the last line, this one included.
+      request.log.error({ err: error, requests: storageSinceLog }, STORAGE_LOG_MESSAGE[storage]);
+      lastStorageLog = Date.now();
+      storageSinceLog = 0;
+    }
+    reply.header('retry-after', String(STORAGE_FULL_RETRY_SECONDS));
+    return sendError(new AppError('STORAGE_FULL', STORAGE_FULL_MESSAGE), request, reply);
   }
   const known = error instanceof AppError || (error.statusCode !== undefined && error.statusCode < 500);
   if (!known) {

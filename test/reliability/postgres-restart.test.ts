@@ -4,59 +4,9 @@ import pg from 'pg';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { spawnServer, signingLoad, type ChildServer } from '../support/child-server.ts';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
+import { acknowledged, readers, signers } from '../support/signing-load.ts';
 
 const unavailable = privatePostgresUnavailable();
-
-const acknowledged = (status: number | 'no answer') => status === 201 || status === 202;
-
-/** Signers on `concurrency` connections until stopped: what each was answered, and when. */
-function signers(server: TestServer, slug: string, concurrency: number) {
-  const answers: Array<{ email: string; status: number | 'no answer'; retryAfter: string | null; at: number }> = [];
-  let running = true;
-  let n = 0;
-  const worker = async () => {
-    while (running) {
-      const email = `restart-${n++}@example.org`;
-      try {
-        const res = await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Load Signer', email });
-        await res.arrayBuffer();
-        answers.push({ email, status: res.status, retryAfter: res.headers.get('retry-after'), at: Date.now() });
-      } catch {
-        answers.push({ email, status: 'no answer', retryAfter: null, at: Date.now() });
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    }
-  };
-  const done = Promise.all(Array.from({ length: concurrency }, worker));
-  return {
-    answers,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
-
-/** Readers of the petition's page and API until stopped: the statuses they were answered. */
-function readers(server: TestServer, slug: string, concurrency: number) {
-  const statuses: Array<number | 'no answer'> = [];
-  let running = true;
-  const worker = async (i: number) => {
-    while (running) {
-      const path = i % 2 ? `/api/v1/petitions/${slug}` : `/petitions/${slug}`;
-      try {
-        const res = await server.request(path);
-        await res.arrayBuffer();
-        statuses.push(res.status);
-      } catch {
-        statuses.push('no answer');
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  const done = Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
-  return { statuses, stop: async () => ((running = false), await done) };
-}
 
 // Issue 20, the first row: PostgreSQL restarted under a signing load. Before, the process died
 // 77 ms later of an unhandled 'error' event from a checked-out pg client (57P01).
@@ -75,8 +25,8 @@ describe('a PostgreSQL restart under a signing load', { skip: unavailable ?? fal
 
   test('the process lives, nothing acknowledged is lost, the blip is answered 503 with Retry-After, and signing resumes', async () => {
     const { slug } = await createPetitionViaApi(server, { title: 'Keep the lights on' });
-    const load = signers(server, slug, 64);
-    const reads = readers(server, slug, 8);
+    const load = signers(server.address, slug, 64, 'restart');
+    const reads = readers(server.address, [`/petitions/${slug}`, `/api/v1/petitions/${slug}`], 8);
     await new Promise((r) => setTimeout(r, 1500));
     const restartBegan = Date.now();
     await db.restart();
@@ -91,12 +41,12 @@ describe('a PostgreSQL restart under a signing load', { skip: unavailable ?? fal
     for (const a of load.answers) statuses.set(String(a.status), (statuses.get(String(a.status)) ?? 0) + 1);
     const summary = JSON.stringify(Object.fromEntries(statuses));
     console.log(`# answers during a restart of ${restartEnded - restartBegan} ms: ${summary}`);
-    assert.ok(load.answers.some((a) => acknowledged(a.status) && a.at < restartBegan), `signing before the restart: ${summary}`);
+    assert.ok(load.answers.some((a) => acknowledged(a) && a.at < restartBegan), `signing before the restart: ${summary}`);
     for (const a of load.answers) {
-      assert.ok(acknowledged(a.status) || a.status === 503, `only 201 or 503, never 500 nor a dropped connection: ${summary}`);
+      assert.ok(acknowledged(a) || a.status === 503, `only 201 or 503, never 500 nor a dropped connection: ${summary}`);
       if (a.status === 503) assert.ok(Number(a.retryAfter) > 0, 'a 503 says when to try again');
     }
-    const firstAfter = load.answers.find((a) => acknowledged(a.status) && a.at > restartEnded);
+    const firstAfter = load.answers.find((a) => acknowledged(a) && a.at > restartEnded);
     assert.ok(firstAfter, `signing resumed after the restart: ${summary}`);
     // A functional bound, far above the half-second retry: signing must not wait for a person.
     assert.ok(firstAfter.at - restartEnded < 5000, `resumed ${firstAfter.at - restartEnded} ms after the database was back`);
@@ -106,7 +56,7 @@ describe('a PostgreSQL restart under a signing load', { skip: unavailable ?? fal
     await client.connect();
     try {
       const stored = new Set((await client.query<{ email: string }>("select email from signatures where state = 'confirmed'")).rows.map((r) => r.email));
-      const signed = load.answers.filter((a) => acknowledged(a.status)).map((a) => a.email);
+      const signed = load.answers.filter((a) => acknowledged(a)).map((a) => a.email);
       const missing = signed.filter((e) => !stored.has(e));
       assert.deepEqual(missing, [], `${signed.length} acknowledged, ${missing.length} missing`);
       const { rows } = await client.query<{ signature_count: number }>('select signature_count from petitions where slug = $1', [slug]);
