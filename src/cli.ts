@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { openConfiguredStore, startServer } from './main.ts';
+import { stopOnSignals } from './shutdown.ts';
 import { createAdmin, createModerator, createToken } from './services/accounts.ts';
 import { reconcileCounts } from './jobs/reconcile-counts.ts';
 
@@ -33,9 +34,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const running = await startServer(config);
       running.app.log.info(`Undersign is listening on ${running.address} (${running.store.engine})`);
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      stopOnSignals(running, config.shutdownTimeoutMs, running.app.log);
       return -1;
     }
     case 'migrate': {

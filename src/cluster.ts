@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Config } from './config.ts';
 import { openConfiguredStore, startServer } from './main.ts';
+import { stopOnSignals } from './shutdown.ts';
 import { seedDemo } from './services/seed-demo.ts';
 
 /**
@@ -27,9 +28,7 @@ export async function serveCluster(config: Config, workers: number): Promise<voi
     const mailRatePerSecond = config.mailRatePerSecond && Math.max(1, Math.floor(config.mailRatePerSecond / workers));
     const running = await startServer({ ...config, demo: false, mailRatePerSecond });
     process.send?.({ listening: running.address, engine: running.store.engine });
-    const stop = () => void running.close().then(() => process.exit(0));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    stopOnSignals(running, config.shutdownTimeoutMs, running.app.log);
     return;
   }
   if (!config.databaseUrl.startsWith('postgres')) {
@@ -55,11 +54,38 @@ export async function serveCluster(config: Config, workers: number): Promise<voi
     cluster.fork();
   });
   for (let i = 0; i < workers; i++) cluster.fork();
-  const stop = () => {
+  // Each worker stops within SHUTDOWN_TIMEOUT by itself; the primary waits a little longer for them,
+  // then kills what is left and exits 1 (decision 0038). A second signal changes nothing.
+  const stop = (signal: string) => {
+    if (stopping) return;
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+    const started = Date.now();
+    const running = () => Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+    console.log(`shutting down on ${signal}: stopping ${running().length} workers within SHUTDOWN_TIMEOUT (${config.shutdownTimeoutMs / 1000} s)`);
+    let failed = false;
+    const deadline = setTimeout(() => {
+      const left = running();
+      console.error(`shutdown did not finish within SHUTDOWN_TIMEOUT (${config.shutdownTimeoutMs / 1000} s) and ${PRIMARY_GRACE_MS / 1000} s; killing workers ${left.map((w) => w!.process.pid).join(', ')}`);
+      for (const worker of left) worker!.process.kill('SIGKILL');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + PRIMARY_GRACE_MS);
+    const exitWhenAllHave = () => {
+      if (running().length > 0) return;
+      clearTimeout(deadline);
+      console.log(`stopped in ${Date.now() - started} ms`);
+      process.exit(failed ? 1 : 0);
+    };
+    // isDead, not the workers list: a worker leaves the list only once it has both exited and disconnected.
+    cluster.on('exit', (_worker, code) => {
+      if (code !== 0) failed = true;
+      exitWhenAllHave();
+    });
+    for (const worker of running()) worker!.process.kill('SIGTERM');
+    exitWhenAllHave();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
+
+/** How much longer than a worker's own deadline the primary waits for it before killing it. */
+const PRIMARY_GRACE_MS = 2000;

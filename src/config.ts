@@ -28,8 +28,18 @@ export interface Config {
   connectionTimeoutMs: number;
   /** Open connections one process keeps; more are closed as they arrive. */
   maxConnections: number;
+  /** Mean event-loop delay (ms, each half second) past which reads are answered 503 OVERLOADED, writes past twice it; 0: never. */
+  maxEventLoopDelayMs: number;
+  /** Event-loop utilisation (between 0 and 1, each half second) past which reads are answered 503 OVERLOADED; null: never. */
+  maxEventLoopUtilization: number | null;
   /** Live-count streams one client address may hold open on one process; more are answered 429. */
   liveStreamsPerClient: number;
+  /** How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, non-zero (decision 0038). */
+  shutdownTimeoutMs: number;
+  /** Threads drawing share cards, off the main thread (decision 0039). */
+  shareCardThreads: number;
+  /** Share cards one client address may have drawn a minute (cards already drawn are not counted). */
+  shareCardDrawsPerClient: number;
   sessionSecret: string;
   demo: boolean;
   moderation: 'post' | 'pre';
@@ -93,6 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`${name} must be a whole number of at least ${min} (got "${raw}")`);
     return fallback;
   };
+  const fraction = (name: string): number | null => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === '0' || raw === 'off') return null;
+    if (/^(0?\.\d+)$/.test(raw) && Number(raw) > 0 && Number(raw) < 1) return Number(raw);
+    problems.push(`${name} must be a fraction between 0 and 1, such as 0.98, or off (got "${raw}")`);
+    return null;
+  };
   const allowlist = parseAllowlist(env.SIGN_ALLOWLIST ?? '');
   problems.push(...allowlist.problems.map((p) => `SIGN_ALLOWLIST: ${p}`));
   const demoRaw = env.DEMO;
@@ -119,10 +136,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Above the live-count stream's 25 s heartbeat, and above keep-alive's 72 s, so neither is cut short.
     connectionTimeoutMs: count('CONNECTION_TIMEOUT_SECONDS', 120, 75) * 1000,
     maxConnections: count('MAX_CONNECTIONS', 10_000, 2),
+    // Load shedding (web/load-shedding.ts, decision 0036): bounds measured on the 2-core machine.
+    maxEventLoopDelayMs: count('MAX_EVENT_LOOP_DELAY_MS', 200, 0),
+    maxEventLoopUtilization: fraction('MAX_EVENT_LOOP_UTILIZATION'),
     // How long start-up waits for an unreachable database, retrying, before it gives up.
     dbStartTimeoutMs: count('DB_START_TIMEOUT', 60) * 1000,
     // A reader has a few tabs open; a campus behind one address polls once past this (decision 0033).
     liveStreamsPerClient: count('LIVE_CONNECTIONS_PER_CLIENT', 20),
+    // A process manager's stop timeout must be longer, or it kills first (docs/deploy.md, stopping).
+    shutdownTimeoutMs: count('SHUTDOWN_TIMEOUT', 10) * 1000,
+    // One thread by default: the main thread serves everything else, on a machine of two cores (decision 0039).
+    shareCardThreads: count('SHARE_CARD_THREADS', 1),
+    shareCardDrawsPerClient: count('SHARE_CARD_DRAWS_PER_CLIENT', 20),
     sessionSecret: sessionSecret || randomBytes(32).toString('hex'),
     // Demo content is on for the embedded default only: an operator's PostgreSQL starts empty.
     demo: demoRaw === undefined ? !env.DATABASE_URL : ['1', 'on', 'true'].includes(demoRaw),

@@ -11,7 +11,9 @@ import { Schedule } from './jobs/schedule.ts';
 import { MailDelivery } from './jobs/deliver-mail.ts';
 import { CityGazetteer } from './geo/gazetteer.ts';
 import { buildApp } from './web/app.ts';
-import { Redis } from 'ioredis';
+import { connectionDrain } from './web/connection-drain.ts';
+import { ShutdownSteps } from './shutdown.ts';
+import { RedisUnavailable, SharedRedis } from './redis/shared-redis.ts';
 import { MemoryCounters, RedisCounters } from './signing/signing-counters.ts';
 import { SignerScreening } from './services/signer-screening.ts';
 import { PetitionLookup } from './services/petition-lookup.ts';
@@ -22,7 +24,10 @@ export interface Running {
   store: Store;
   /** The address the server listens on, e.g. http://127.0.0.1:3000. */
   address: string;
+  /** Stops within SHUTDOWN_TIMEOUT if nothing hangs (decision 0038); see the order in startServer. */
   close(): Promise<void>;
+  /** What a stop under way still waits for, in words: for the line logged at its deadline. */
+  stillOpen(): string[];
 }
 
 /**
@@ -80,15 +85,19 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   const store = await openConfiguredStore(config, { writerThread: true });
   if (config.demo) await seedDemo(store, clock());
   const batcher = new GroupCommitBatcher({ store, clock, maxInFlight: 2 });
+  // One Redis connection per process for counters, rate limits and publishing counts, behind one breaker
+  // that logs Redis going and coming back (decision 0037). Keys carry the database's own namespace, so
+  // two sites (or test runs) sharing a Redis never mix counts. Connecting overlaps the rest of start-up.
+  const redis = config.redisUrl
+    ? new SharedRedis(config.redisUrl, `undersign:${await store.appSecret('redis-namespace', () => randomUUID())}:`, { warn: (fields, line) => app.log.warn(fields, line) })
+    : undefined;
   // Shared counters when several processes serve one site; in memory when one does.
-  // Keys carry the database's own namespace, so two sites (or test runs) sharing a Redis never mix counts.
-  const counters = config.redisUrl
-    ? new RedisCounters(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), `undersign:${await store.appSecret('redis-namespace', () => randomUUID())}:sign:`)
-    : new MemoryCounters();
+  const counters = redis ? new RedisCounters(redis, `${redis.namespace}sign:`) : new MemoryCounters();
   let lastCounterWarning = 0;
   const screening = new SignerScreening({
     store, counters, allowlist: config.allowlist, limits: config.rateLimit ? config.signingLimits : null,
     onCounterError: (error) => {
+      if (error instanceof RedisUnavailable) return; // Redis going and coming back is logged once each, by the breaker
       if (Date.now() - lastCounterWarning < 60_000) return;
       lastCounterWarning = Date.now();
       app.log.warn({ err: error }, 'signing counters unreachable: signatures are taken unflagged');
@@ -106,29 +115,50 @@ export async function startServer(config: Config, options: { clock?: () => Date;
       void schedule?.runOnce('queue-update-mail');
     },
     mailDeliveryState: () => delivery!.state,
+    redis,
   });
   delivery = new MailDelivery({
     store, mailer, clock, logger: app.log,
     concurrency: config.mailConcurrency, ratePerSecond: config.mailRatePerSecond, leaseMs: config.mailLeaseMs,
   });
   schedule = new Schedule({ store, delivery, clock, logger: app.log, baseUrl: config.baseUrl, anonymiseAfterDays: config.anonymiseAfterDays });
-  const address = await app.listen({ port: config.port, host: config.host });
+  await redis?.connected(); // not connected within a second: the first requests skip Redis at once
+  // A burst of new connections waits in the kernel's accept queue (capped at net.core.somaxconn) rather than
+  // being dropped there and retried by clients after 1, 3, 7 s, where no 503 can reach them (decision 0036).
+  const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   delivery.start();
   schedule.start();
+  const connections = connectionDrain(app.server);
+  const steps = new ShutdownSteps();
   let closing: Promise<void> | undefined;
   return {
     app,
     store,
     address,
+    stillOpen: () => steps.pending(),
     close: () =>
       (closing ??= (async () => {
-        await app.close(); // stops accepting; in-flight requests finish, and with them their batches
-        await batcher.flush();
-        await schedule.stop();
-        await delivery.stop();
+        const timeoutMs = config.shutdownTimeoutMs;
+        // Mail at once: nothing more is leased (a backlog waits for the next process), what waits here
+        // goes back to the queue, and sends in flight get until a second before the deadline.
+        const mailStopped = steps.track(() => `${delivery.state.inFlight} mails in flight to the relay`, delivery.stop(Math.max(0, timeoutMs - 1000)));
+        const jobsStopped = steps.track('recurring jobs', schedule.stop());
+        // No new connections; live streams are told to reconnect and end (app.ts's preClose); idle
+        // keep-alive connections close now, busy ones when their request ends, and after half the
+        // timeout every connection left. Requests in flight finish, and with them their batches.
+        connections.begin(timeoutMs / 2);
+        await steps.track(() => `${connections.open} HTTP connections`, app.close());
+        connections.end();
+        // Every acknowledged signature was committed before its answer; this writes what was still queued.
+        await steps.track('signing batcher', batcher.flush());
+        await jobsStopped;
+        await mailStopped;
+        const unsent = delivery.state.inFlight;
+        if (unsent > 0) app.log.warn({ mails: unsent }, 'mail still in flight at shutdown keeps its lease; it is sent when the lease ends (MAIL_LEASE_SECONDS)');
         mailer.close();
-        await counters.close();
-        await store.close();
+        await steps.track('signing counters', counters.close());
+        redis?.close();
+        await steps.track('database', store.close());
       })()),
   };
 }

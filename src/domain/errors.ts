@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'CROSS_SITE_POST'
+  // this process is too busy to answer in time (web/load-shedding.ts): 503 with Retry-After, before any work
+  | 'OVERLOADED'
   // kill switches (services/site-settings.ts): answered 503 while an administrator has paused them
   | 'SIGNING_PAUSED'
   | 'STARTING_PAUSED'

@@ -86,14 +86,22 @@ export class MailDelivery {
     this.exchangeSoon(this.inFlight > 0 || this.ready.length > 0 ? SETTLE_AFTER_MS : 0);
   }
 
-  /** Stops leasing, hands back what waits here, lets what is in flight finish and records it all. */
-  async stop(): Promise<void> {
+  /**
+   * Stops leasing and hands back what waits here, so a backlog is not sent at shutdown; sends in
+   * flight get `waitMs` to finish, and what finished is recorded. A send still unfinished then keeps
+   * its lease, and goes when the lease ends, as after a crash (`state.inFlight` says how many).
+   */
+  async stop(waitMs = Infinity): Promise<void> {
+    const until = Date.now() + waitMs;
     this.stopped = true;
     if (this.idleTimer) clearInterval(this.idleTimer);
     if (this.timer) clearTimeout(this.timer);
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.handBackReady(null);
-    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // A lease under way when we stopped: what it took goes back too.
+    while (this.exchanging) await this.exchanging;
+    this.handBackReady(null);
+    while (this.inFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     while (this.exchanging) await this.exchanging;
     if (settlementSize(this.settlement) > 0) await this.exchange();
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { SharedRedis } from '../redis/shared-redis.ts';
 
 /**
  * Fixed-window counters for the signing limits. In one process they live in memory; with
@@ -28,21 +28,28 @@ export class MemoryCounters implements SigningCounters {
   async close(): Promise<void> {}
 }
 
+/**
+ * Counters in the process's shared Redis, behind its breaker: while Redis is away `increment` rejects
+ * at once (RedisUnavailable) and the screening takes the signature unflagged.
+ */
 export class RedisCounters implements SigningCounters {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: SharedRedis,
     private readonly prefix: string,
   ) {}
 
   async increment(names: string[], windowMs: number, now: Date): Promise<number[]> {
     if (names.length === 0) return [];
     const window = Math.floor(now.getTime() / windowMs);
-    const pipeline = this.redis.multi();
-    for (const name of names) {
-      const key = `${this.prefix}${window}:${name}`;
-      pipeline.incr(key).pexpire(key, windowMs * 2);
-    }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies =
+      (await this.redis.run((client) => {
+        const pipeline = client.multi();
+        for (const name of names) {
+          const key = `${this.prefix}${window}:${name}`;
+          pipeline.incr(key).pexpire(key, windowMs * 2);
+        }
+        return pipeline.exec();
+      })) ?? [];
     return names.map((_, i) => {
       const [error, count] = replies[i * 2] ?? [new Error('no reply')];
       if (error) throw error;
@@ -50,7 +57,6 @@ export class RedisCounters implements SigningCounters {
     });
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit();
-  }
+  /** The connection is the process's (main.ts closes it). */
+  async close(): Promise<void> {}
 }

@@ -21,6 +21,8 @@ import { signaturePlaces } from './area-queries.ts';
 import * as moderation from './moderation-queries.ts';
 import * as staffSessions from './staff-session-queries.ts';
 import * as organiserSessions from './organiser-session-queries.ts';
+import { claimJobRun } from './job-run-queries.ts';
+import * as shareCards from './share-card-queries.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
@@ -186,6 +188,9 @@ export class KyselyStore implements Store {
   findUserByOrganiserSession = (tokenHash: string, now: Date) => organiserSessions.findUserByOrganiserSession(this.db, tokenHash, now);
   endOrganiserSession = (tokenHash: string) => organiserSessions.endOrganiserSession(this.db, tokenHash);
   purgeExpiredOrganiserSessions = (now: Date) => organiserSessions.purgeExpiredOrganiserSessions(this.db, now);
+  claimJobRun = (name: string, now: Date, everyMs: number) => claimJobRun(this.db, name, now, everyMs);
+  findShareCard = (petitionId: number) => shareCards.findShareCard(this.db, petitionId);
+  saveShareCard = (petitionId: number, card: shareCards.KeptShareCard) => shareCards.saveShareCard(this.db, petitionId, card);
 }
 
 /** Opens the engine named by the URL, migrates it, and returns the store. */

@@ -373,6 +373,39 @@ const m014_edits_under_typo_rule: Migration = {
   },
 };
 
+// When each recurring job last started (decision 0036): a restart or another process does not run it
+// again within its interval, and one that is due runs soon after start instead of an interval later.
+const m015_job_runs: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('job_runs')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('last_run_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('job_runs').execute();
+  },
+};
+
+// Drawn share cards kept per petition (decision 0039): a restart or another process serves the card
+// already drawn instead of drawing it again. Bytes are the one column type the engines name differently.
+const m016_share_cards: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('share_cards')
+      .addColumn('petition_id', 'integer', (c) => c.primaryKey().references('petitions.id').onDelete('cascade'))
+      .addColumn('words_key', 'text', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('drawn_at', 'text', (c) => c.notNull())
+      .addColumn('png', db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('share_cards').execute();
+  },
+};
+
 /** One migration set for both engines, in code so it ships with the app. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_core': m001_core,
@@ -387,6 +420,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_canonical_emails': m011_canonical_emails,
   '012_organiser_sessions': m012_organiser_sessions,
   '014_edits_under_typo_rule': m014_edits_under_typo_rule,
+  '015_job_runs': m015_job_runs,
+  '016_share_cards': m016_share_cards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

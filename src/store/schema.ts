@@ -30,6 +30,10 @@ export interface Database {
   mail_quota: MailQuotaTable;
   // 012_organiser_sessions
   organiser_sessions: OrganiserSessionTable;
+  // 015_job_runs
+  job_runs: JobRunTable;
+  // 016_share_cards
+  share_cards: ShareCardTable;
 }
 
 export type UserRole = 'admin' | 'moderator' | 'organiser';
@@ -278,4 +282,21 @@ export interface OrganiserSessionTable {
   token_hash: string;
   created_at: string;
   expires_at: string;
+}
+
+/** When each recorded job (jobs/schedule.ts) last started, in any process: due again `everyMs` later. */
+export interface JobRunTable {
+  name: string;
+  last_run_at: string;
+}
+
+/** The newest drawn share card of a petition (web/share-image-cache.ts; decision 0039). */
+export interface ShareCardTable {
+  petition_id: number;
+  /** A hash of the card's design and words (kind, target, title): any change draws a new card. */
+  words_key: string;
+  /** The count the card shows. */
+  count: number;
+  drawn_at: string;
+  png: Buffer;
 }

@@ -16,6 +16,7 @@ import type { PetitionSearch, SearchCursor, SearchHit } from './search-queries.t
 import type { StaffMember } from './staff-session-queries.ts';
 import type { ModerationAction, NewModerationAction, NewReport, Report, ReviewItem } from './moderation-queries.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
+import type { KeptShareCard } from './share-card-queries.ts';
 
 export interface PetitionListQuery {
   limit: number;
@@ -171,4 +172,17 @@ export interface Store {
   endOrganiserSession(tokenHash: string): Promise<void>;
   /** Deletes sessions that have run out; returns how many. */
   purgeExpiredOrganiserSessions(now: Date): Promise<number>;
+
+  // recurring jobs (jobs/schedule.ts; decision 0036)
+  /**
+   * Records that `name` starts now unless it started less than `everyMs` ago (in any process), in one
+   * atomic write: `claimed` says whether this caller may run it; `lastRunAt` is when it last started.
+   */
+  claimJobRun(name: string, now: Date, everyMs: number): Promise<{ claimed: boolean; lastRunAt: Date }>;
+
+  // share cards (web/share-image-cache.ts; decision 0039)
+  /** The newest card drawn for a petition, by any process. */
+  findShareCard(petitionId: number): Promise<KeptShareCard | undefined>;
+  /** Keeps `card` as the petition's card unless a later-drawn one is kept already. */
+  saveShareCard(petitionId: number, card: KeptShareCard): Promise<void>;
 }

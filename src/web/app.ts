@@ -6,7 +6,8 @@ import { securityHeaders } from './security-headers.ts';
 import { ASSETS_DIR, LEAFLET_DIR } from './asset-urls.ts';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { Redis } from 'ioredis';
+import { guardedRateLimitStore } from '../redis/rate-limit-store.ts';
+import type { SharedRedis } from '../redis/shared-redis.ts';
 import type { Config } from '../config.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { AppError } from '../domain/errors.ts';
@@ -34,6 +35,7 @@ import { installSiteControls } from './site-controls.ts';
 import { adminRoutes } from './routes/admin.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { installRequestLog } from './request-log.ts';
+import { installLoadShedding, NEVER_SHED } from './load-shedding.ts';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +50,8 @@ export interface AppDeps {
   siteSettings?: SiteSettingsCache;
   /** Signers by area, counted at most once a minute; built by buildApp when not given. */
   signerAreas?: SignerAreasCache;
+  /** The process's Redis, with REDIS_URL (main.ts opens and closes it): rate limits and live-count fan-out. */
+  redis?: SharedRedis;
 }
 
 export const BODY_LIMIT = 64 * 1024;
@@ -109,12 +113,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const headers = securityHeaders(config);
   app.addHook('onRequest', headers.onRequest);
   app.addHook('onRoute', headers.onRoute);
+  // Past its bounds the process answers 503 before any other work (decision 0036); the answer is logged and carries the headers above.
+  await installLoadShedding(app, config);
   if (config.rateLimit) {
     // With several processes the limits live in Redis, so each client has one budget, not one per process.
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1 }) : undefined;
-    if (redis) app.addHook('onClose', async () => void (await redis.quit()));
-    // skipOnError: if Redis is down, serve without limits rather than refuse everyone.
-    await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: 'undersign-rate-', skipOnError: true } : {}) });
+    // skipOnError: if Redis is down, serve without limits rather than refuse everyone; the store is behind
+    // the process's breaker, so while Redis is away no request waits to find that out (decision 0037).
+    const { redis } = deps;
+    await app.register(rateLimit, { global: false, ...(redis ? { store: guardedRateLimitStore(redis, `${redis.namespace}rate:`), skipOnError: true } : {}) });
   }
   // Pages link assets with a content hash (asset-urls.ts), so they may be kept for a year.
   await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: '365d', immutable: true });
@@ -159,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('liveCounts', live);
   // preClose: open streams would otherwise hold the server open while it waits for connections to end.
   app.addHook('preClose', async () => live.close());
-  const announce = await countAnnouncer(config.redisUrl, deps.services.store, (petitionId, count) => {
+  const announce = await countAnnouncer(deps.redis, (petitionId, count) => {
     live.publish(petitionId, count);
     reads.countCommitted(petitionId, count);
   });
@@ -171,7 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => announce.close());
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', { config: NEVER_SHED }, async () => ({ ok: true }));
   await app.register(pageRoutes(deps));
   await app.register(liveRoutes(deps, live));
   await app.register(embedRoutes(deps));

@@ -142,11 +142,18 @@ export class LiveCounts {
     this.channels.delete(petitionId);
   }
 
+  /**
+   * Ends every stream (the process is stopping): each viewer's last event tells its page to open a
+   * new stream, which the proxy sends to a process that is still serving (decision 0038).
+   */
   close(): void {
     clearInterval(this.heartbeat);
     for (const channel of this.channels.values()) {
       if (channel.timer) clearTimeout(channel.timer);
-      for (const viewer of channel.viewers) viewer.end();
+      for (const viewer of channel.viewers) {
+        viewer.write(RECONNECT_EVENT);
+        viewer.end();
+      }
     }
     this.channels.clear();
     this.streamsByClient.clear();
@@ -166,5 +173,8 @@ export function clientKey(ip: string): string {
   const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
   return `${parts.join(':')}::/64`;
 }
+
+/** The last event of a stream ended at shutdown; the page waits a random moment, then reconnects. */
+export const RECONNECT_EVENT = `event: reconnect\ndata: ${JSON.stringify({ reason: 'shutdown' })}\n\n`;
 
 const event = (slug: string, count: number) => `event: count\ndata: ${JSON.stringify({ slug, signatureCount: count, at: new Date().toISOString() })}\n\n`;

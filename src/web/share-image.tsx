@@ -23,7 +23,10 @@ export const shareCountText = (kind: PetitionKind, count: number): string =>
 const titleType = (title: string): { fontSize: number; lineClamp: number } =>
   title.length <= 50 ? { fontSize: 72, lineClamp: 3 } : title.length <= 100 ? { fontSize: 58, lineClamp: 4 } : { fontSize: 46, lineClamp: 5 };
 
-/** The card as satori reads it: every box says its display, and border-box keeps the padding inside 1200×630. */
+/**
+ * The card as satori reads it: every box says its display, and border-box keeps the padding inside 1200×630.
+ * Drawn cards are kept in the database: a change to how it looks must bump SHARE_CARD_DESIGN.
+ */
 function ShareCard({ target, title, kind, count }: ShareCardText) {
   return (
     <div

@@ -37,3 +37,15 @@ test('live-count streams per client: 20 unless set, and a whole number of at lea
     assert.throws(() => loadConfig({ LIVE_CONNECTIONS_PER_CLIENT: bad }), (e: unknown) => e instanceof ConfigError && /LIVE_CONNECTIONS_PER_CLIENT/.test(e.message), bad);
   }
 });
+
+test('share cards: one drawing thread and 20 drawings a minute per client unless set, each a whole number of at least 1', () => {
+  assert.equal(loadConfig({}).shareCardThreads, 1);
+  assert.equal(loadConfig({}).shareCardDrawsPerClient, 20);
+  assert.equal(loadConfig({ SHARE_CARD_THREADS: '2', SHARE_CARD_DRAWS_PER_CLIENT: '60' }).shareCardThreads, 2);
+  assert.equal(loadConfig({ SHARE_CARD_THREADS: '2', SHARE_CARD_DRAWS_PER_CLIENT: '60' }).shareCardDrawsPerClient, 60);
+  for (const name of ['SHARE_CARD_THREADS', 'SHARE_CARD_DRAWS_PER_CLIENT']) {
+    for (const bad of ['0', 'many', '1.5']) {
+      assert.throws(() => loadConfig({ [name]: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${bad}`);
+    }
+  }
+});

@@ -29,18 +29,28 @@
   }
 
   if (!window.EventSource) return poll();
-  var source = new EventSource('/petitions/' + encodeURIComponent(slug) + '/live');
   var failures = 0;
-  source.addEventListener('count', function (e) {
-    failures = 0;
-    try { show(Number(JSON.parse(e.data).signatureCount)); } catch (err) {}
-  });
-  source.onerror = function () {
-    // A refused stream (503 when the server is full, a proxy's error page) is CLOSED for good: poll at
-    // once. A dropped one reconnects by itself; after repeated drops (a buffering proxy) poll instead.
-    if (source.readyState === EventSource.CLOSED || ++failures >= 3) {
+  function connect() {
+    var source = new EventSource('/petitions/' + encodeURIComponent(slug) + '/live');
+    source.addEventListener('count', function (e) {
+      failures = 0;
+      try { show(Number(JSON.parse(e.data).signatureCount)); } catch (err) {}
+    });
+    // The server is stopping (a deploy, a restart): a new stream, a random moment later so that every
+    // page does not come back at once, reaches a process that is still serving. Not a failure.
+    source.addEventListener('reconnect', function () {
       source.close();
-      poll();
-    }
-  };
+      failures = 0;
+      setTimeout(connect, 1000 + Math.random() * 4000);
+    });
+    source.onerror = function () {
+      // A refused stream (503 when the server is full, a proxy's error page) is CLOSED for good: poll at
+      // once. A dropped one reconnects by itself; after repeated drops (a buffering proxy) poll instead.
+      if (source.readyState === EventSource.CLOSED || ++failures >= 3) {
+        source.close();
+        poll();
+      }
+    };
+  }
+  connect();
 })();
