@@ -1,8 +1,8 @@
 /**
- * The mail rows of `npm run bench`: a bare nodemailer sender to the delaying relay (the baseline,
- * once per run), then on each engine the signer's journey at each arrival rate and the drain of a
- * backlog, each against a server of its own on a database of its own, so no row inherits another's
- * undelivered mail.
+ * The mail rows of `npm run bench`: a bare sender to the delaying relay (the baseline, once per run:
+ * the app's SmtpMailer alone; then, for comparison, a nodemailer pool composing each message), then
+ * on each engine the signer's journey at each arrival rate and the drain of a backlog, each against
+ * a server of its own on a database of its own, so no row inherits another's undelivered mail.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +48,9 @@ export async function mailRows(o: MailRowsOptions): Promise<MailResults> {
     failed ||= !outcome.ok;
   };
   try {
-    const bare = await bareSender(relay);
+    const bare = await bareSender(relay, 'app');
     take(bare);
+    take(await bareSender(relay, 'nodemailer'));
     const all: Array<{ label: string; database(suffix: string): Promise<Database | null> }> = [
       { label: 'SQLite', database: async (suffix) => ({ url: join(o.sqliteDir, `mail-${suffix}.sqlite`), drop: async () => {} }) },
       { label: 'PostgreSQL', database: (suffix) => o.postgresDatabase(`mail_${suffix}`) },

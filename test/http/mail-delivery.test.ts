@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { startSmtpSink, type SinkBehaviour, type SmtpSink } from '../support/smtp.ts';
+import { startSmtpSink, confirmationLink, type SinkBehaviour, type SmtpSink } from '../support/smtp.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
 import { WebClient } from '../support/web-client.ts';
 import { createAdmin } from '../../src/services/accounts.ts';
@@ -66,6 +66,44 @@ for (const { engine, skip, create } of await testEngines()) {
         const first = smtp.messages.slice(seen, seen + 200);
         const bulk = first.filter((m) => recipient(m).startsWith('later-fan-')).length;
         assert.ok(bulk >= 10 && bulk <= 40, `${bulk} of the first 200 were bulk`);
+      });
+    });
+
+    describe('mail as the reader’s mail program sees it (composed by src/mail/mime.ts)', () => {
+      const from = 'Подписи «Undersign» <petitions@undersign.test>';
+      before(() => start({ MAIL_CONCURRENCY: '4', MAIL_FROM: from }));
+      after(stop);
+
+      test('Fatima signs a petition titled in Cyrillic with an emoji; her confirmation reads as written and its link counts her', async () => {
+        const title = 'Спасите парк Горького 🌳 — أنقذوا الحديقة';
+        const { slug } = await createPetitionViaApi(server, { title });
+        const res = await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'فاطمة الزهراء', email: 'fatima@example.org', consent: true });
+        assert.equal(res.status, 202);
+        const mail = await smtp.waitFor((m) => recipient(m) === 'fatima@example.org');
+        assert.equal(mail.subject, `Please confirm your signature: ${title}`);
+        assert.deepEqual(mail.from?.value, [{ address: 'petitions@undersign.test', name: 'Подписи «Undersign»' }]);
+        assert.deepEqual(smtp.recipients[smtp.messages.indexOf(mail)], ['fatima@example.org']);
+        assert.match(mail.messageId ?? '', /@undersign\.test>$/);
+        assert.ok((mail.text ?? '').startsWith('Hello فاطمة الزهراء,\n'));
+        assert.ok((mail.text ?? '').includes(`"${title}"`));
+        assert.ok((mail.html || '').includes(`<title>Please confirm your signature: ${title}</title>`));
+        assert.equal((await fetch(confirmationLink(mail))).status, 200);
+        assert.equal((await server.store.findPetitionBySlug(slug))?.signatureCount, 1);
+      });
+
+      test('an update with lines that start with a dot and a very long line reaches the signer line for line', async () => {
+        const { slug } = await createPetitionViaApi(server, { title: 'Keep the ferry running' });
+        await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Ola', email: 'ola@example.org', consent: true });
+        assert.equal((await fetch(confirmationLink(await smtp.waitFor((m) => recipient(m) === 'ola@example.org')))).status, 200);
+        const long = `https://example.org/${'a'.repeat(1200)}`;
+        const text = `.\n..two dots\n.hidden\nЖ${'ж'.repeat(600)}\n${long}`;
+        const posted = await server.postJson(`/api/v1/petitions/${slug}/updates`, { text }, { authorization: `Bearer ${await server.adminToken()}` });
+        assert.equal(posted.status, 201);
+        const update = await smtp.waitFor((m) => m.subject === 'Update: Keep the ferry running');
+        const lines = (update.text ?? '').split('\n');
+        for (const line of ['.', '..two dots', '.hidden', `Ж${'ж'.repeat(600)}`, long]) assert.ok(lines.includes(line), `the line “${line.slice(0, 20)}…” arrived whole`);
+        assert.ok((update.html || '').includes(`..two dots\n.hidden\nЖ${'ж'.repeat(600)}`));
+        assert.match(update.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '', /^List-Unsubscribe: <https?:\/\/[^>]+\/unsubscribe\/[^>]+>$/);
       });
     });
 
