@@ -33,10 +33,10 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts a server process on a free port and waits until /healthz answers. */
-export async function startServer(args: string[], env: Record<string, string>): Promise<Server> {
+/** Starts a server process on a free port and waits until /healthz answers; `cwd` is the checkout it runs from (tsx reads its tsconfig there). */
+export async function startServer(args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
   child.once('exit', () => (exited = true));
