@@ -9,8 +9,8 @@ import { MAIL, now, sleep, type MailOutcome } from './mail-settings.ts';
 const FROM = 'Undersign <no-reply@localhost>';
 
 /**
- * Who writes each message: `app`, the app's own SmtpMailer (src/mail/mime.ts composes, nodemailer's
- * pool sends; decision 0041), or `nodemailer`, a bare nodemailer pool composing each message itself,
+ * Who writes each message: `app`, the app's own SmtpMailer (src/mail/mime.ts composes, our pool of nodemailer's
+ * connections sends; decisions 0041, 0050), or `nodemailer`, a bare nodemailer pool composing each message itself,
  * as the app did before.
  */
 export type BareComposer = 'app' | 'nodemailer';
@@ -70,7 +70,7 @@ export async function bareSender(relay: Relay, composer: BareComposer = 'app', c
   return {
     row: {
       name: composer === 'app'
-        ? `bare sender: the app's SmtpMailer (composed by src/mail/mime.ts, sent by nodemailer's pool), ${concurrency} connections, straight to the relay`
+        ? `bare sender: the app's SmtpMailer (composed by src/mail/mime.ts, sent over src/mail/smtp-pool.ts), ${concurrency} connections, straight to the relay`
         : `bare nodemailer pool composing each message (the app before decision 0041), ${concurrency} connections, straight to the relay`,
       delivered, expected: count, mailsPerSecond: delivered / Math.max(seconds, 1e-3),
       notes: `${count} messages in ${seconds.toFixed(1)} s; CPU s: sender ${((own.user + own.system) / 1e6).toFixed(1)}, relay ${(cpuSeconds(relay.child.pid) - relayCpu).toFixed(1)}`,

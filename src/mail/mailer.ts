@@ -1,7 +1,7 @@
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { OutgoingMail } from '../store/records.ts';
 import type { MailFailureStage } from '../domain/outbox.ts';
 import { composeMail, parseMailbox, type ComposedMail, type Mailbox } from './mime.ts';
+import { SmtpPool } from './smtp-pool.ts';
 
 /** Something that hands a message to a mail server; the outbox worker is its only caller. */
 export interface Mailer {
@@ -37,30 +37,20 @@ export function failureStage(error: { code?: string; command?: string }): MailFa
 }
 
 /**
- * Real SMTP through a pooled nodemailer transport: one connection per message in flight. Timeouts
- * are far below the outbox lease, so a send that hangs fails before another worker may take it.
- * Each message is written by src/mail/mime.ts and handed over whole, with its envelope: nodemailer's
- * own composer cost about half of the CPU of a send (decision 0041); nodemailer still holds the
- * SMTP conversation, the pool and dot-stuffing.
+ * Real SMTP: each message written by src/mail/mime.ts (decision 0041) and sent over our pool of
+ * nodemailer's SMTP connections (src/mail/smtp-pool.ts, decision 0050), one connection per message
+ * in flight. Nodemailer still speaks SMTP: STARTTLS, login, SMTPUTF8 when the address needs it,
+ * dot-stuffing. Timeouts are far below the outbox lease, so a send that hangs fails before another
+ * worker may take it.
  */
 export class SmtpMailer implements Mailer {
   readonly name = 'smtp';
-  private readonly transport: Transporter;
+  private readonly pool: SmtpPool;
   private readonly from: Mailbox;
 
   constructor(smtpUrl: string, from: string, connections = 3) {
     this.from = parseMailbox(from);
-    // The URL goes inside the options: as createTransport's first argument, the second is read as
-    // message defaults, and the pool options were silently ignored (a new connection per message).
-    this.transport = nodemailer.createTransport({
-      url: smtpUrl,
-      pool: true,
-      maxConnections: connections,
-      maxMessages: 1000,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    } as object);
+    this.pool = new SmtpPool({ url: smtpUrl, maxConnections: connections, maxMessages: 1000, connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 30_000 });
   }
 
   async send(mail: OutgoingMail): Promise<void> {
@@ -73,8 +63,7 @@ export class SmtpMailer implements Mailer {
     }
     try {
       // One recipient, the one the mail is for: the envelope is never read from the headers.
-      // Given the Message-ID, nodemailer does not make one of its own (random bytes) for its report.
-      await this.transport.sendMail({ envelope: { from: this.from.address, to: [mail.to] }, raw: message.raw, messageId: message.messageId });
+      await this.pool.send({ from: this.from.address, to: mail.to, raw: message.raw });
     } catch (error) {
       const e = error as { message?: string; responseCode?: number; code?: string; command?: string };
       throw new MailDeliveryError(e.message ?? 'SMTP delivery failed', e.responseCode, failureStage(e));
@@ -82,7 +71,7 @@ export class SmtpMailer implements Mailer {
   }
 
   close(): void {
-    this.transport.close();
+    this.pool.close();
   }
 }
 
