@@ -38,7 +38,7 @@ export function failureStage(error: { code?: string; command?: string }): MailFa
 
 /**
  * Real SMTP through a pooled nodemailer transport: one connection per message in flight. Timeouts
- * are far below the outbox lease, so a send that hangs fails before another worker may take it.
+ * bound a send that hangs; its outbox lease is renewed meanwhile, so no other worker takes it.
  * Each message is written by src/mail/mime.ts and handed over whole, with its envelope: nodemailer's
  * own composer cost about half of the CPU of a send (decision 0041); nodemailer still holds the
  * SMTP conversation, the pool and dot-stuffing.
