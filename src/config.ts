@@ -15,7 +15,7 @@ export interface Config {
   mailConcurrency: number;
   /** The relay's quota in messages a second; null when it has none. */
   mailRatePerSecond: number | null;
-  /** How long a delivery worker holds mail it leased before another may take it. */
+  /** How long a lease on mail lasts unless its worker renews it: a dead worker's mail waits this long. */
   mailLeaseMs: number;
   redisUrl: string | null;
   signatureConfirmation: 'email' | 'none';
@@ -126,8 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // 64 in flight keeps about 1,000 messages a second moving through a relay that takes 50 ms each.
     mailConcurrency: count('MAIL_CONCURRENCY', 64),
     mailRatePerSecond: env.MAIL_RATE_PER_SECOND ? count('MAIL_RATE_PER_SECOND', 1) : null,
-    // Sends time out after 30 s (mailer.ts), well inside the lease.
-    mailLeaseMs: count('MAIL_LEASE_SECONDS', 120, 5) * 1000,
+    // Renewed every quarter lease while held (decision 0042): 15 s rides out a few slow or failed
+    // writes, and is how long a killed process's mail waits for another.
+    mailLeaseMs: count('MAIL_LEASE_SECONDS', 15, 5) * 1000,
     redisUrl,
     signatureConfirmation: oneOf('SIGNATURE_CONFIRMATION', ['email', 'none'], 'email'),
     rateLimit: oneOf('RATE_LIMIT', ['on', 'off'], 'on') === 'on',

@@ -22,7 +22,7 @@ export interface MailDeliveryOptions {
   concurrency: number;
   /** The relay's quota (MAIL_RATE_PER_SECOND); null for none. */
   ratePerSecond: number | null;
-  /** How long a claimed mail stays this worker's before another may take it. */
+  /** How long a lease lasts unless renewed: how long a dead worker's mail waits (decision 0042). */
   leaseMs: number;
 }
 
@@ -32,26 +32,32 @@ const SETTLE_AFTER_MS = 20;
 const IDLE_LOOK_MS = 1000;
 /** After a failed database write the worker tries again this much later, keeping what it had to record. */
 const DATABASE_RETRY_MS = 1000;
-
-interface Claimed {
-  mail: OutboxMail;
-  /** Wall time of the claim: a mail that waited half its lease here is handed back, not sent late. */
-  claimedAt: number;
-}
+/**
+ * The worker renews the leases it holds once they were last confirmed this share of a lease ago:
+ * a quarter, so two renewals can fail (or wait behind a busy writer) before a lease runs out.
+ */
+const RENEW_AFTER_SHARE = 0.25;
 
 /**
  * The outbox's delivery worker (decision 0027). Many messages are in flight at once over the
  * mailer's pooled connections; what finished is recorded, and the next mail leased, in one write
  * every few milliseconds; the worker runs as soon as mail is committed (`wake`), not on a tick.
  * Priority mail is leased first, with a tenth kept for bulk; the relay's quota is a token bucket;
- * a failing relay pauses all delivery instead of each message backing off alone.
+ * a failing relay pauses all delivery instead of each message backing off alone. Leases are short
+ * and renewed in those same writes while this worker holds the mail (decision 0042), so a live
+ * worker keeps its mail however slow the relay, and a dead one's is free within a lease.
  */
 export class MailDelivery {
   /** Names this process's leases; only the holder may hand a mail back or give it up. */
   readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly ready: Claimed[] = [];
+  private readonly ready: OutboxMail[] = [];
   /** Ids leased here and not yet recorded: a lease renewed under us (the clock jumped) must not send a mail twice. */
   private readonly held = new Set<number>();
+  /**
+   * Of those, the ones still ours, with the wall time their lease ends as the database last
+   * confirmed it (a write's start plus a lease). A mail another worker took is no longer here.
+   */
+  private readonly leaseEnds = new Map<number, number>();
   private inFlight = 0;
   private settlement: MailSettlement = emptySettlement();
   private readonly circuit = new RelayCircuit();
@@ -67,6 +73,8 @@ export class MailDelivery {
   private idleTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private lastDatabaseWarning = 0;
+  /** After a failed write, renewals wait for the retry instead of asking an absent database at once. */
+  private databaseRetryAt = 0;
 
   constructor(private readonly options: MailDeliveryOptions) {
     this.bucket = options.ratePerSecond ? new TokenBucket(options.ratePerSecond, Date.now()) : null;
@@ -101,7 +109,15 @@ export class MailDelivery {
     // A lease under way when we stopped: what it took goes back too.
     while (this.exchanging) await this.exchanging;
     this.handBackReady(null);
-    while (this.inFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    let renewAt = 0;
+    while (this.inFlight > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Sends still with the relay keep their leases while we wait for them (a try a second at most).
+      if (this.renewalDue(Date.now()) && Date.now() >= renewAt) {
+        renewAt = Date.now() + DATABASE_RETRY_MS;
+        await this.exchange();
+      }
+    }
     while (this.exchanging) await this.exchanging;
     if (settlementSize(this.settlement) > 0) await this.exchange();
   }
@@ -135,6 +151,34 @@ export class MailDelivery {
       this.exchangeAgain = false;
       this.exchangeSoon(0);
     }
+    // Even when nothing finishes (a slow relay), the next write comes in time to renew.
+    const oldest = this.oldestLeaseEnd();
+    if (oldest !== null) this.exchangeSoon(Math.max(0, this.renewalAt(oldest) - Date.now(), this.databaseRetryAt - Date.now()));
+  }
+
+  private oldestLeaseEnd(): number | null {
+    let oldest: number | null = null;
+    for (const end of this.leaseEnds.values()) if (oldest === null || end < oldest) oldest = end;
+    return oldest;
+  }
+
+  /** When a lease confirmed to end at `end` is renewed. */
+  private renewalAt(end: number): number {
+    return end - this.options.leaseMs * (1 - RENEW_AFTER_SHARE);
+  }
+
+  private renewalDue(now: number): boolean {
+    const oldest = this.oldestLeaseEnd();
+    return oldest !== null && now >= this.renewalAt(oldest);
+  }
+
+  /** Another worker holds this mail now: it is not sent from here unless already on its way. */
+  private lost(id: number): void {
+    this.leaseEnds.delete(id);
+    const waiting = this.ready.findIndex((m) => m.id === id);
+    if (waiting < 0) return;
+    this.ready.splice(waiting, 1);
+    this.held.delete(id);
   }
 
   /** How many more mails to lease: enough to keep every slot busy, and as many again waiting here. */
@@ -148,37 +192,53 @@ export class MailDelivery {
     return want;
   }
 
-  /** One write: record what finished, lease what comes next. */
+  /** One write: record what finished, renew what is still held when due, lease what comes next. */
   private async exchange(): Promise<void> {
     const { store, clock, leaseMs } = this.options;
     const settle = this.settlement;
     this.settlement = emptySettlement();
-    for (const id of settledIds(settle)) this.held.delete(id);
-    const want = this.mayHaveMore ? this.wanted(Date.now()) : 0;
-    if (settlementSize(settle) === 0 && want === 0) return;
+    for (const id of settledIds(settle)) {
+      this.held.delete(id);
+      this.leaseEnds.delete(id);
+    }
+    const startedAt = Date.now();
+    const want = this.mayHaveMore ? this.wanted(startedAt) : 0;
+    // All held mail is renewed together, so that one write a quarter-lease serves it all.
+    const renewing = this.renewalDue(startedAt) ? [...this.leaseEnds.keys()] : [];
+    if (settlementSize(settle) === 0 && want === 0 && renewing.length === 0) return;
     const now = clock();
     try {
       // An idle look needs no write lock (on SQLite a write waits for the signing writer's commit).
-      if (settlementSize(settle) === 0 && !(await store.hasDueMail(now))) {
+      if (settlementSize(settle) === 0 && renewing.length === 0 && !(await store.hasDueMail(now))) {
         this.mayHaveMore = false;
         return;
       }
       const share = bulkShare(want, this.bulkCredit);
-      const claimed = await store.transaction(async (tx) => {
+      const { renewed, claimed } = await store.transaction(async (tx) => {
         if (settlementSize(settle) > 0) await tx.settleMail(this.worker, now, settle);
-        return want > 0 ? tx.claimMail({ now, worker: this.worker, limit: want, bulkAtLeast: share.bulkAtLeast, leaseMs }) : [];
+        const renewed = renewing.length > 0 ? await tx.renewMailLeases({ now, worker: this.worker, ids: renewing, leaseMs }) : [];
+        const claimed = want > 0 ? await tx.claimMail({ now, worker: this.worker, limit: want, bulkAtLeast: share.bulkAtLeast, leaseMs }) : [];
+        return { renewed, claimed };
       });
       this.bulkCredit = share.credit;
       this.mayHaveMore = want > 0 && claimed.length === want;
-      const at = Date.now();
+      // The database's lease began no earlier than this write did.
+      const end = startedAt + leaseMs;
+      const kept = new Set(renewed);
+      for (const id of renewing) {
+        if (!kept.has(id)) this.lost(id);
+        else if (this.leaseEnds.has(id)) this.leaseEnds.set(id, end);
+      }
       for (const mail of claimed) {
+        this.leaseEnds.set(mail.id, end);
         if (this.held.has(mail.id)) continue;
         this.held.add(mail.id);
-        this.ready.push({ mail, claimedAt: at });
+        this.ready.push(mail);
       }
     } catch (error) {
       // The database is away: keep what must be recorded and try again; mail stays leased meanwhile.
       mergeInto(this.settlement, settle);
+      this.databaseRetryAt = Date.now() + DATABASE_RETRY_MS;
       if (Date.now() - this.lastDatabaseWarning > 60_000) {
         this.lastDatabaseWarning = Date.now();
         this.options.logger.error({ err: error }, 'mail delivery could not reach the database; retrying');
@@ -202,13 +262,16 @@ export class MailDelivery {
         break;
       }
       const next = this.ready.shift()!;
-      if (now - next.claimedAt > leaseMs / 2) {
-        this.settlement.released.push({ id: next.mail.id, error: null });
+      // A mail whose lease the database has not confirmed for half a lease (it was away) is not
+      // started: by the time the relay had it, the lease could have passed to another worker.
+      const leaseEnd = this.leaseEnds.get(next.id);
+      if (leaseEnd === undefined || leaseEnd - now < leaseMs / 2) {
+        this.settlement.released.push({ id: next.id, error: null });
         continue;
       }
       this.bucket?.take(now);
       this.inFlight++;
-      void this.deliver(next.mail);
+      void this.deliver(next);
     }
     if (this.circuit.current === 'paused') this.pumpLater(this.circuit.msUntilProbe(Date.now()));
   }
@@ -256,7 +319,7 @@ export class MailDelivery {
   }
 
   private handBackReady(error: string | null): void {
-    for (const { mail } of this.ready.splice(0)) this.settlement.released.push({ id: mail.id, error });
+    for (const mail of this.ready.splice(0)) this.settlement.released.push({ id: mail.id, error });
   }
 }
 

@@ -40,8 +40,8 @@ export function failureStage(error: { code?: string; command?: string }): MailFa
  * Real SMTP: each message written by src/mail/mime.ts (decision 0041) and sent over our pool of
  * nodemailer's SMTP connections (src/mail/smtp-pool.ts, decision 0050), one connection per message
  * in flight. Nodemailer still speaks SMTP: STARTTLS, login, SMTPUTF8 when the address needs it,
- * dot-stuffing. Timeouts are far below the outbox lease, so a send that hangs fails before another
- * worker may take it.
+ * dot-stuffing. Timeouts bound a send that hangs; its outbox lease is renewed meanwhile, so no other
+ * worker takes it.
  */
 export class SmtpMailer implements Mailer {
   readonly name = 'smtp';

@@ -7,7 +7,7 @@ import type { UserRole } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import * as petitions from './petition-queries.ts';
 import * as outbox from './outbox-queries.ts';
-import type { MailClaim, MailSettlement } from './outbox-queries.ts';
+import type { MailClaim, MailRenewal, MailSettlement } from './outbox-queries.ts';
 import * as people from './people-queries.ts';
 import { commitSignatureBatch } from './signature-batch.ts';
 import { SqliteSignatureWriter } from './sqlite-writer.ts';
@@ -84,6 +84,7 @@ export class KyselyStore implements Store {
   enqueueMail = (mails: OutgoingMail[], now: Date) => outbox.enqueueMail(this.db, mails, now);
   hasDueMail = (now: Date) => outbox.hasDueMail(this.db, now);
   claimMail = (claim: MailClaim) => this.transaction((tx) => outbox.claimMail((tx as KyselyStore).db, this.engine, claim));
+  renewMailLeases = (renewal: MailRenewal) => outbox.renewMailLeases(this.db, renewal);
   settleMail = (worker: string, now: Date, settlement: MailSettlement) =>
     this.transaction((tx) => outbox.settleMail((tx as KyselyStore).db, worker, now, settlement));
   mailBacklog = (now: Date) => outbox.mailBacklog(this.db, now);

@@ -111,6 +111,38 @@ export async function claimMail(db: Db, engine: EngineName, claim: MailClaim): P
   return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!).map(toMail);
 }
 
+/** A worker keeping the mail it still holds (decision 0042). */
+export interface MailRenewal {
+  now: Date;
+  worker: string;
+  ids: number[];
+  leaseMs: number;
+}
+
+/**
+ * Extends the lease on mail `worker` still holds, to `now` + `leaseMs`; returns the ids renewed.
+ * Only the holder renews, and only unfinished mail. A lease that ran out but was not taken is
+ * still the holder's (nobody else has the mail); one another worker took is not renewed, and on
+ * PostgreSQL the row lock orders a renewal and a claim of the same row, so never both hold it.
+ */
+export async function renewMailLeases(db: Db, r: MailRenewal): Promise<number[]> {
+  const lockedUntil = new Date(r.now.getTime() + r.leaseMs).toISOString();
+  const renewed: number[] = [];
+  for (const ids of chunks(r.ids)) {
+    const rows = await db
+      .updateTable('outbox')
+      .set({ locked_until: lockedUntil })
+      .where('id', 'in', ids)
+      .where('claimed_by', '=', r.worker)
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .returning('id')
+      .execute();
+    renewed.push(...rows.map((row) => row.id));
+  }
+  return renewed;
+}
+
 /** What a delivery worker finished with since it last wrote: recorded in one transaction. */
 export interface MailSettlement {
   sent: number[];

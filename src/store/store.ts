@@ -3,7 +3,7 @@ import type {
   SignatureBatch, User,
 } from './records.ts';
 import type { EngineName } from './engine.ts';
-import type { MailBacklog, MailClaim, MailSettlement } from './outbox-queries.ts';
+import type { MailBacklog, MailClaim, MailRenewal, MailSettlement } from './outbox-queries.ts';
 import type { LoginPurpose, UserRole } from './schema.ts';
 import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
@@ -69,6 +69,8 @@ export interface Store {
   hasDueMail(now: Date): Promise<boolean>;
   /** Leases due mail to one worker, priority lane first; SKIP LOCKED on PostgreSQL. */
   claimMail(claim: MailClaim): Promise<OutboxMail[]>;
+  /** Extends the leases a worker still holds; returns the ids renewed (only the holder's). */
+  renewMailLeases(renewal: MailRenewal): Promise<number[]>;
   /** Records what a worker sent, put back or gave up, many mails per write. */
   settleMail(worker: string, now: Date, settlement: MailSettlement): Promise<void>;
   mailBacklog(now: Date): Promise<MailBacklog>;

@@ -183,6 +183,32 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal(dropped?.sentAt, null);
     });
 
+    test('only the holder renews a lease; one that ran out untaken is still the holder’s, one taken is not', async () => {
+      await clearOutbox();
+      await store.enqueueMail([mail('renew@example.org')], now);
+      const [m] = await claim(now, 10);
+      const at = (s: number) => new Date(now.getTime() + s * 1000);
+      const renew = (worker: string, s: number) => store.renewMailLeases({ now: at(s), worker, ids: [m!.id], leaseMs: 60_000 });
+      assert.deepEqual(await renew('w2', 30), [], 'another worker cannot renew');
+      assert.deepEqual(await claim(at(59), 10, 'w2'), [], 'nor does its try take the mail');
+      assert.equal((await claim(at(61), 10, 'w2'))[0]?.id, m!.id, 'nor extend the lease: it ends at 60 s');
+      await settle('w2', { released: [{ id: m!.id, error: null }] });
+      const [n] = await claim(at(62), 10);
+      assert.equal(n?.id, m!.id);
+      const renewN = (worker: string, s: number) => store.renewMailLeases({ now: at(s), worker, ids: [n!.id], leaseMs: 60_000 });
+      assert.deepEqual(await renewN('w1', 100), [n!.id], 'the holder renews');
+      assert.deepEqual(await claim(at(130), 10, 'w2'), [], 'a renewed lease holds past its first end (122 s)');
+      assert.deepEqual(await renewN('w1', 165), [n!.id], 'a lease that ran out (160 s) and nobody took is still the holder’s');
+      const taken = await claim(at(226), 10, 'w2');
+      assert.equal(taken[0]?.id, n!.id, 'a lease that ran out (225 s) is claimable by another worker');
+      assert.deepEqual(await renewN('w1', 227), [], 'the old holder cannot take it back by renewing');
+      const row = await store.findOutboxMail(n!.id);
+      assert.equal(row?.sentAt, null);
+      await settle('w2', { sent: [n!.id] }, at(228));
+      assert.deepEqual(await renewN('w2', 229), [], 'sent mail is not renewed');
+      assert.deepEqual(await claim(at(10_000), 10, 'w3'), [], 'and never leased again');
+    });
+
     test('priority mail is leased before bulk mail, and bulk keeps the share it is given', async () => {
       await clearOutbox();
       const update = (to: string) => ({ kind: 'petition-update', to, subject: 'News', text: 't', html: 'h' });
