@@ -1,5 +1,5 @@
 import { AppError, validationError } from '../domain/errors.ts';
-import { isSignable } from '../domain/petition.ts';
+import { isSignable, PUBLICLY_VISIBLE } from '../domain/petition.ts';
 import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
 import { alreadySignedMail } from '../mail/already-signed.tsx';
 import type { Petition } from '../store/records.ts';
@@ -55,7 +55,7 @@ export async function signPetition(
 ): Promise<SignResult> {
   const { input, errors } = readSignature(raw);
   const petition = await ctx.petitionsForSigning.find(slug);
-  if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
+  if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) {
     throw new AppError('NOT_FOUND', 'There is no petition at this address.');
   }
   if (!isSignable(petition, ctx.clock())) throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, LoginPurpose } from './schema.ts';
 import type { Petition, PetitionEdit, PetitionFieldChanges } from './records.ts';
-import type { PetitionState } from '../domain/petition.ts';
+import { AWAITING_REVIEW, type PetitionState } from '../domain/petition.ts';
 import type { EngineName } from './engine.ts';
 import { findPetitionById } from './petition-queries.ts';
 
@@ -192,7 +192,7 @@ export async function purgeUnverifiedPetitions(db: Db, createdBefore: Date, limi
   const stale = await db
     .selectFrom('petitions as p')
     .select(['p.id', 'p.created_by'])
-    .where('p.state', '=', 'pending')
+    .where('p.state', 'in', [...AWAITING_REVIEW])
     .where('p.verified_at', 'is', null)
     .where('p.created_at', '<', iso(createdBefore))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('moderation_actions as m').select('m.id').whereRef('m.petition_id', '=', 'p.id'))))
