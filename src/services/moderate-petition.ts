@@ -1,4 +1,4 @@
-import { AppError, validationError } from '../domain/errors.ts';
+import { AppError, petitionNotFound, validationError } from '../domain/errors.ts';
 import { decide, NEEDS_REASON, reviewedPetition, TAKES_NOTE, type ModerationDecision } from '../domain/moderation.ts';
 import { AWAITING_REVIEW } from '../domain/petition.ts';
 import { isStaffRole } from '../domain/staff.ts';
@@ -17,7 +17,7 @@ export function requireModerator(user: User): void {
 
 async function petitionOr404(ctx: ServiceContext, slug: string): Promise<Petition> {
   const petition = await ctx.store.findPetitionBySlug(slug);
-  if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (!petition) throw petitionNotFound();
   return petition;
 }
 
