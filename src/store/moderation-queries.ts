@@ -3,7 +3,7 @@ import type { Database } from './schema.ts';
 import type { Petition } from './records.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
 import { AWAITING_REVIEW, EVER_PUBLISHED, PUBLICLY_VISIBLE, type PetitionState } from '../domain/petition.ts';
-import { selectPetitions, toPetition } from './petition-queries.ts';
+import { movePetition, selectPetitions, toPetition } from './petition-queries.ts';
 
 type Db = Kysely<Database>;
 const iso = (d: Date): string => d.toISOString();
@@ -97,15 +97,11 @@ export async function reviewQueue(db: Db, q: { limit: number; petitionId?: numbe
 
 /** Applies a decision only if the petition is still in `from`: a decision made on a stale page changes nothing. */
 export async function applyModerationDecision(db: Db, id: number, from: PetitionState, outcome: DecisionOutcome, at: Date): Promise<boolean> {
+  if (outcome.state !== from) return (await movePetition(db, id, outcome.state, at, { from: new Set([from]), listed: outcome.listed, reviewed: true })).ok;
+  // Approved as it is: no move, only listed and reviewed.
   const row = await db
     .updateTable('petitions')
-    .set({
-      state: outcome.state,
-      listed: outcome.listed ? 1 : 0,
-      reviewed_at: iso(at),
-      hidden_from: outcome.state === 'hidden' ? from : null,
-      ...(from === 'pending' && outcome.state === 'open' ? { opened_at: iso(at) } : {}),
-    })
+    .set({ listed: outcome.listed ? 1 : 0, reviewed_at: iso(at) })
     .where('id', '=', id)
     .where('state', '=', from)
     .returning('id')
