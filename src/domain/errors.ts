@@ -34,3 +34,7 @@ export class AppError extends Error {
 
 export const validationError = (fields: Record<string, string>): AppError =>
   new AppError('VALIDATION_FAILED', 'Some fields need correcting.', fields);
+
+/** The one answer for a petition address that shows nothing: unknown, never public, or not for this reader. */
+export const NO_PETITION_MESSAGE = 'There is no petition at this address.';
+export const petitionNotFound = (): AppError => new AppError('NOT_FOUND', NO_PETITION_MESSAGE);

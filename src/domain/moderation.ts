@@ -1,4 +1,4 @@
-import { transition, type PetitionState } from './petition.ts';
+import { AWAITING_REVIEW, PUBLICLY_VISIBLE, TAKEN_DOWN, transition, type PetitionState } from './petition.ts';
 import { err, ok, type Result } from './result.ts';
 
 /** What a moderator decides about a petition on its review page. */
@@ -28,8 +28,6 @@ export const NEEDS_REASON: ReadonlySet<ModerationDecision> = new Set(['hide', 'r
 /** Restoring may carry a note to the organiser (what was fixed); it is optional. */
 export const TAKES_NOTE: ReadonlySet<ModerationDecision> = new Set(['restore']);
 
-const PUBLISHED: ReadonlySet<PetitionState> = new Set(['open', 'closed', 'won']);
-
 /**
  * What a decision does. Approve opens a waiting petition (pre-moderation) or lists a live one
  * (post-moderation, or after an edit); hide takes down one that has been public; reject refuses
@@ -39,16 +37,16 @@ const PUBLISHED: ReadonlySet<PetitionState> = new Set(['open', 'closed', 'won'])
 export function decide(p: ReviewedPetition, decision: ModerationDecision): Result<DecisionOutcome, 'NOT_ALLOWED'> {
   switch (decision) {
     case 'approve':
-      if (p.state === 'pending') return p.verified && transition('pending', 'open').ok ? ok({ state: 'open', listed: true }) : err('NOT_ALLOWED');
-      return PUBLISHED.has(p.state) ? ok({ state: p.state, listed: true }) : err('NOT_ALLOWED');
+      if (AWAITING_REVIEW.has(p.state)) return p.verified && transition(p.state, 'open').ok ? ok({ state: 'open', listed: true }) : err('NOT_ALLOWED');
+      return PUBLICLY_VISIBLE.has(p.state) ? ok({ state: p.state, listed: true }) : err('NOT_ALLOWED');
     case 'hide':
-      return PUBLISHED.has(p.state) && transition(p.state, 'hidden').ok ? ok({ state: 'hidden', listed: p.listed }) : err('NOT_ALLOWED');
+      return PUBLICLY_VISIBLE.has(p.state) && transition(p.state, 'hidden').ok ? ok({ state: 'hidden', listed: p.listed }) : err('NOT_ALLOWED');
     case 'reject':
-      return p.state === 'pending' && transition('pending', 'rejected').ok ? ok({ state: 'rejected', listed: false }) : err('NOT_ALLOWED');
+      return AWAITING_REVIEW.has(p.state) && transition(p.state, 'rejected').ok ? ok({ state: 'rejected', listed: false }) : err('NOT_ALLOWED');
     case 'restore': {
       // Hidden before this column existed: closed is the safe guess (it does not reopen signing).
-      const back = p.hiddenFrom !== null && PUBLISHED.has(p.hiddenFrom) ? p.hiddenFrom : 'closed';
-      return p.state === 'hidden' && transition('hidden', back).ok ? ok({ state: back, listed: true }) : err('NOT_ALLOWED');
+      const back = p.hiddenFrom !== null && PUBLICLY_VISIBLE.has(p.hiddenFrom) ? p.hiddenFrom : 'closed';
+      return TAKEN_DOWN.has(p.state) && transition(p.state, back).ok ? ok({ state: back, listed: true }) : err('NOT_ALLOWED');
     }
   }
 }

@@ -1,8 +1,8 @@
 import type { Store } from '../store/store.ts';
-import type { PetitionState } from '../domain/petition.ts';
+import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
 
 /** Counts still move (or may be read) in these states; anonymised old petitions keep theirs as they are. */
-const RECONCILED: readonly PetitionState[] = ['open', 'closed', 'won'];
+const RECONCILED = [...PUBLICLY_VISIBLE];
 
 export interface ReconcileLogger {
   warn(obj: unknown, msg?: string): void;

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { AppError, validationError } from '../domain/errors.ts';
+import { AppError, petitionNotFound, validationError } from '../domain/errors.ts';
 import { canonicalDomain } from '../domain/email.ts';
 import type { SignatureCriteria } from '../store/fraud-queries.ts';
 import type { User } from '../store/records.ts';
@@ -129,7 +129,7 @@ export async function applyInvalidation(ctx: ServiceContext, user: User, raw: Re
 export async function countFlaggedSignatures(ctx: ServiceContext, user: User, slug: string): Promise<{ slug: string; signatureCount: number }> {
   requireStaff(user);
   const petition = await ctx.store.findPetitionBySlug(slug);
-  if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (!petition) throw petitionNotFound();
   const now = ctx.clock();
   const signatureCount = await ctx.store.transaction(async (tx) => {
     const before = (await tx.findPetitionById(petition.id))!.signatureCount;

@@ -59,8 +59,9 @@ export async function useMagicLink(ctx: ServiceContext, token: string): Promise<
     if (used.purpose !== 'verify-petition' || used.petitionId === null) return { user, petition: undefined };
     const petition = (await tx.listPetitionsByCreator(user.id)).find((p) => p.id === used.petitionId);
     if (petition && petition.verifiedAt === null) {
-      const to = ctx.config.moderation === 'post' ? 'open' : 'pending';
-      const verified = await tx.changePetitionState(petition.id, ['pending'], to, now, { verified: true, listed: false });
+      const verified = await tx.verifyPetition(petition.id, now);
+      // Post-moderation: live at once (unlisted until reviewed); pre-moderation: it waits for a moderator.
+      if (verified && ctx.config.moderation === 'post') await tx.movePetition(petition.id, 'open', now);
       // Its readable address is given now, not when it was started: unconfirmed starts hold none (decision 0031).
       if (verified && isUnverifiedSlug(petition.slug)) await moveToReadableSlug(tx, petition);
     }

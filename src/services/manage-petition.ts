@@ -1,6 +1,6 @@
 import { AppError, validationError } from '../domain/errors.ts';
 import { isTypoFix, wordsAsSigned } from '../domain/edits.ts';
-import { transition } from '../domain/petition.ts';
+import { CLOSABLE, WINNABLE } from '../domain/petition.ts';
 import type { Petition, PetitionEdit, PetitionFieldChanges, PetitionUpdate, User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
 import { readPetitionFields } from './petition-input.ts';
@@ -74,8 +74,7 @@ export async function editPetition(ctx: ServiceContext, user: User, petition: Pe
 
 /** The organiser closes the petition before its deadline. */
 export async function closePetition(ctx: ServiceContext, petition: Petition): Promise<void> {
-  const move = transition(petition.state, 'closed');
-  if (!move.ok || !(await ctx.store.changePetitionState(petition.id, ['open'], 'closed', ctx.clock()))) {
+  if (!(await ctx.store.movePetition(petition.id, 'closed', ctx.clock(), { from: CLOSABLE })).ok) {
     throw new AppError('PETITION_CLOSED', 'Only an open petition can be closed.');
   }
 }
@@ -88,7 +87,7 @@ export async function declareVictory(ctx: ServiceContext, petition: Petition, ra
   if (!f.ok) throw validationError(f.errors);
   const now = ctx.clock();
   return ctx.store.transaction(async (tx) => {
-    if (!(await tx.changePetitionState(petition.id, ['open', 'closed'], 'won', now))) {
+    if (!(await tx.movePetition(petition.id, 'won', now, { from: WINNABLE })).ok) {
       throw new AppError('PETITION_CLOSED', 'Only an open or closed petition can be declared won.');
     }
     return tx.addUpdate({ petitionId: petition.id, type: 'victory', text, url, createdAt: now, mailSigners: true });

@@ -1,5 +1,6 @@
-import { AppError, validationError } from '../domain/errors.ts';
+import { AppError, petitionNotFound, validationError } from '../domain/errors.ts';
 import { decide, NEEDS_REASON, reviewedPetition, TAKES_NOTE, type ModerationDecision } from '../domain/moderation.ts';
+import { AWAITING_REVIEW } from '../domain/petition.ts';
 import { isStaffRole } from '../domain/staff.ts';
 import { moderationDecisionMail } from '../mail/moderation-decision.tsx';
 import type { Petition, User } from '../store/records.ts';
@@ -16,7 +17,7 @@ export function requireModerator(user: User): void {
 
 async function petitionOr404(ctx: ServiceContext, slug: string): Promise<Petition> {
   const petition = await ctx.store.findPetitionBySlug(slug);
-  if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (!petition) throw petitionNotFound();
   return petition;
 }
 
@@ -40,7 +41,7 @@ export async function moderatePetition(ctx: ServiceContext, moderator: User, slu
   const now = ctx.clock();
   const organiser = petition.createdBy !== null ? await ctx.store.findUserById(petition.createdBy) : undefined;
   // The organiser hears of a take-down or refusal, and of approval only when it makes the petition live.
-  const tellOrganiser = organiser && (decision !== 'approve' || petition.state === 'pending');
+  const tellOrganiser = organiser && (decision !== 'approve' || AWAITING_REVIEW.has(petition.state));
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.applyModerationDecision(petition.id, petition.state, move.value, now))) {
       throw new AppError('CONFLICT', 'Someone has just changed this petition. Reload the page to see it as it is now.');

@@ -1,4 +1,4 @@
-import { AppError, validationError } from '../domain/errors.ts';
+import { AppError, petitionNotFound, validationError } from '../domain/errors.ts';
 import { ACCEPTS_UPDATES, canManage } from '../domain/petition.ts';
 import type { PetitionUpdate, User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
@@ -7,7 +7,7 @@ import type { ServiceContext } from './context.ts';
 /** The petition's organiser posts an update; consenting signers get it by mail. */
 export async function postUpdate(ctx: ServiceContext, author: User, slug: string, raw: Record<string, unknown>): Promise<PetitionUpdate> {
   const petition = await ctx.store.findPetitionBySlug(slug);
-  if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (!petition) throw petitionNotFound();
   if (!canManage(author, petition)) throw new AppError('FORBIDDEN', 'Only the petition’s organiser can post updates.');
   if (!ACCEPTS_UPDATES.has(petition.state)) throw new AppError('PETITION_CLOSED', 'This petition does not take updates in its current state.');
   const f = new FieldReader(raw);

@@ -1,16 +1,12 @@
-import { AppError, validationError } from '../domain/errors.ts';
-import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
+import { validationError } from '../domain/errors.ts';
 import { REPORT_DETAILS_MAX, REPORT_REASON_VALUES, type ReportReason } from '../domain/reports.ts';
 import type { Petition } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
 import type { ServiceContext } from './context.ts';
+import { requireVisible } from './visible-petition.ts';
 
 /** The petition a reader may report: one they can see. */
-export async function reportablePetition(ctx: ServiceContext, slug: string): Promise<Petition> {
-  const petition = await ctx.store.findPetitionBySlug(slug);
-  if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-  return petition;
-}
+export const reportablePetition = (ctx: ServiceContext, slug: string): Promise<Petition> => requireVisible(ctx.store, slug);
 
 /** A reader reports a petition: the report joins the review queue. Nothing about the reader is stored. */
 export async function reportPetition(ctx: ServiceContext, slug: string, raw: Record<string, unknown>): Promise<Petition> {

@@ -1,5 +1,6 @@
-import { AppError, validationError } from '../domain/errors.ts';
+import { AppError, petitionNotFound, validationError } from '../domain/errors.ts';
 import { isSignable } from '../domain/petition.ts';
+import { isPubliclyVisible } from './visible-petition.ts';
 import { confirmSignatureMail } from '../mail/confirm-signature.tsx';
 import { alreadySignedMail } from '../mail/already-signed.tsx';
 import type { Petition } from '../store/records.ts';
@@ -55,9 +56,7 @@ export async function signPetition(
 ): Promise<SignResult> {
   const { input, errors } = readSignature(raw);
   const petition = await ctx.petitionsForSigning.find(slug);
-  if (!petition || petition.state === 'hidden' || petition.state === 'rejected' || petition.state === 'pending') {
-    throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-  }
+  if (!isPubliclyVisible(petition)) throw petitionNotFound();
   if (!isSignable(petition, ctx.clock())) throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
   if (Object.keys(errors).length > 0) throw validationError(errors);
 
@@ -92,7 +91,7 @@ export async function signPetition(
       : null,
   });
   if (outcome === 'closed') throw new AppError('PETITION_CLOSED', 'This petition is closed and no longer takes signatures.');
-  if (outcome === 'gone') throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (outcome === 'gone') throw petitionNotFound();
   if (alreadySigned) setImmediate(() => void mailAlreadySigned(ctx, petition, email, alreadySigned.name, after));
   return byEmail ? 'confirmation_sent' : 'signed';
 }

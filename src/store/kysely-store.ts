@@ -27,7 +27,7 @@ import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation
 import type { NewCampaign } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { LoginPurpose } from './schema.ts';
-import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
+import type { PetitionEdit, PetitionFieldChanges, PetitionMoveOptions } from './records.ts';
 
 /** The one Store implementation: the same Kysely queries run on either engine. */
 export class KyselyStore implements Store {
@@ -98,8 +98,8 @@ export class KyselyStore implements Store {
     return r && { id: r.id, email: r.email, name: r.name, role: r.role, passwordHash: r.password_hash };
   };
   listPetitionsByCreator = (userId: number) => organisers.listPetitionsByCreator(this.db, userId);
-  changePetitionState = (id: number, from: readonly PetitionState[], to: PetitionState, at: Date, extra?: { verified?: boolean; listed?: boolean }) =>
-    organisers.changePetitionState(this.db, id, from, to, at, extra);
+  movePetition = (id: number, to: PetitionState, at: Date, options?: PetitionMoveOptions) => petitions.movePetition(this.db, id, to, at, options);
+  verifyPetition = (id: number, at: Date) => petitions.verifyPetition(this.db, id, at);
   closeDuePetitions = (now: Date) => organisers.closeDuePetitions(this.db, now);
   purgeUnverifiedPetitions = (createdBefore: Date, limit: number) =>
     this.transaction((tx) => organisers.purgeUnverifiedPetitions((tx as KyselyStore).db, createdBefore, limit));

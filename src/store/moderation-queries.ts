@@ -2,8 +2,8 @@ import { sql, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Petition } from './records.ts';
 import type { DecisionOutcome, ModerationActionKind } from '../domain/moderation.ts';
-import type { PetitionState } from '../domain/petition.ts';
-import { selectPetitions, toPetition } from './petition-queries.ts';
+import { AWAITING_REVIEW, EVER_PUBLISHED, PUBLICLY_VISIBLE, type PetitionState } from '../domain/petition.ts';
+import { movePetition, selectPetitions, toPetition } from './petition-queries.ts';
 
 type Db = Kysely<Database>;
 const iso = (d: Date): string => d.toISOString();
@@ -47,7 +47,6 @@ export interface ModerationAction extends Omit<NewModerationAction, 'at'> {
 
 /** Edits to these fields change what signers and readers see, so they bring a petition back for review. */
 const REVIEWED_FIELDS = ['title', 'target', 'body', 'why', 'location'];
-const PUBLISHED: PetitionState[] = ['open', 'closed', 'won'];
 
 type PetitionScope = ExpressionBuilder<Database & { p: Database['petitions'] }, 'p'>;
 
@@ -73,10 +72,10 @@ export async function reviewQueue(db: Db, q: { limit: number; petitionId?: numbe
     .select((eb) => [openReportsOf(eb).select((r) => r.fn.countAll<number>().as('n')).as('open_reports'), editedSinceReview(eb).as('edited')])
     .where((eb) =>
       eb.or([
-        eb.and([eb('p.state', '=', 'pending'), eb('p.verified_at', 'is not', null)]),
-        eb.and([eb('p.state', 'in', PUBLISHED), eb('p.listed', '=', 0)]),
+        eb.and([eb('p.state', 'in', [...AWAITING_REVIEW]), eb('p.verified_at', 'is not', null)]),
+        eb.and([eb('p.state', 'in', [...PUBLICLY_VISIBLE]), eb('p.listed', '=', 0)]),
         // A hidden petition its organiser has since reworded comes back, so it can be restored.
-        eb.and([eb('p.state', 'in', [...PUBLISHED, 'hidden']), editedSinceReview(eb)]),
+        eb.and([eb('p.state', 'in', [...EVER_PUBLISHED]), editedSinceReview(eb)]),
         eb.exists(openReportsOf(eb).select('r.id')),
       ]),
     )
@@ -88,9 +87,9 @@ export async function reviewQueue(db: Db, q: { limit: number; petitionId?: numbe
     const petition = toPetition(r);
     const count = Number(r.open_reports ?? 0);
     const reasons: ReviewReason[] = [];
-    if (petition.state === 'pending') reasons.push('awaiting-approval');
-    if (PUBLISHED.includes(petition.state) && !petition.listed) reasons.push('unlisted');
-    if ((PUBLISHED.includes(petition.state) || petition.state === 'hidden') && Number(r.edited) === 1) reasons.push('edited');
+    if (AWAITING_REVIEW.has(petition.state)) reasons.push('awaiting-approval');
+    if (PUBLICLY_VISIBLE.has(petition.state) && !petition.listed) reasons.push('unlisted');
+    if (EVER_PUBLISHED.has(petition.state) && Number(r.edited) === 1) reasons.push('edited');
     if (count > 0) reasons.push('reported');
     return { petition, reasons, openReports: count };
   });
@@ -98,15 +97,11 @@ export async function reviewQueue(db: Db, q: { limit: number; petitionId?: numbe
 
 /** Applies a decision only if the petition is still in `from`: a decision made on a stale page changes nothing. */
 export async function applyModerationDecision(db: Db, id: number, from: PetitionState, outcome: DecisionOutcome, at: Date): Promise<boolean> {
+  if (outcome.state !== from) return (await movePetition(db, id, outcome.state, at, { from: new Set([from]), listed: outcome.listed, reviewed: true })).ok;
+  // Approved as it is: no move, only listed and reviewed.
   const row = await db
     .updateTable('petitions')
-    .set({
-      state: outcome.state,
-      listed: outcome.listed ? 1 : 0,
-      reviewed_at: iso(at),
-      hidden_from: outcome.state === 'hidden' ? from : null,
-      ...(from === 'pending' && outcome.state === 'open' ? { opened_at: iso(at) } : {}),
-    })
+    .set({ listed: outcome.listed ? 1 : 0, reviewed_at: iso(at) })
     .where('id', '=', id)
     .where('state', '=', from)
     .returning('id')

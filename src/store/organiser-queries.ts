@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, LoginPurpose } from './schema.ts';
 import type { Petition, PetitionEdit, PetitionFieldChanges } from './records.ts';
-import type { PetitionState } from '../domain/petition.ts';
+import { AWAITING_REVIEW, SIGNABLE } from '../domain/petition.ts';
 import type { EngineName } from './engine.ts';
-import { findPetitionById } from './petition-queries.ts';
+import { findPetitionById, movePetition } from './petition-queries.ts';
 
 type Db = Kysely<Database>;
 const iso = (d: Date): string => d.toISOString();
@@ -13,42 +13,19 @@ export async function listPetitionsByCreator(db: Db, userId: number): Promise<Pe
   return Promise.all(rows.map((r) => findPetitionById(db, r.id)));
 }
 
-/** Moves a petition between states, only from the states given: a lost race changes nothing. */
-export async function changePetitionState(
-  db: Db,
-  id: number,
-  from: readonly PetitionState[],
-  to: PetitionState,
-  at: Date,
-  extra: { verified?: boolean; listed?: boolean } = {},
-): Promise<boolean> {
-  const row = await db
-    .updateTable('petitions')
-    .set({
-      state: to,
-      ...(to === 'open' ? { opened_at: iso(at) } : {}),
-      ...(to === 'closed' || to === 'won' ? { closed_at: iso(at) } : {}),
-      ...(extra.verified ? { verified_at: iso(at) } : {}),
-      ...(extra.listed !== undefined ? { listed: extra.listed ? 1 : 0 } : {}),
-    })
-    .where('id', '=', id)
-    .where('state', 'in', [...from])
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Closes every open petition whose deadline has passed; returns their ids. */
+/** Closes every open petition whose deadline has passed, each through the one move; returns their ids. */
 export async function closeDuePetitions(db: Db, now: Date): Promise<number[]> {
-  const rows = await db
-    .updateTable('petitions')
-    .set({ state: 'closed', closed_at: iso(now) })
-    .where('state', '=', 'open')
+  const due = await db
+    .selectFrom('petitions')
+    .select('id')
+    .where('state', 'in', [...SIGNABLE])
     .where('closes_at', 'is not', null)
     .where('closes_at', '<=', iso(now))
-    .returning('id')
+    .orderBy('id')
     .execute();
-  return rows.map((r) => r.id);
+  const closed: number[] = [];
+  for (const { id } of due) if ((await movePetition(db, id, 'closed', now, { from: SIGNABLE })).ok) closed.push(id);
+  return closed;
 }
 
 export async function changePetitionFields(db: Db, id: number, changes: PetitionFieldChanges, edits: Omit<PetitionEdit, 'id'>[]): Promise<void> {
@@ -192,7 +169,7 @@ export async function purgeUnverifiedPetitions(db: Db, createdBefore: Date, limi
   const stale = await db
     .selectFrom('petitions as p')
     .select(['p.id', 'p.created_by'])
-    .where('p.state', '=', 'pending')
+    .where('p.state', 'in', [...AWAITING_REVIEW])
     .where('p.verified_at', 'is', null)
     .where('p.created_at', '<', iso(createdBefore))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('moderation_actions as m').select('m.id').whereRef('m.petition_id', '=', 'p.id'))))

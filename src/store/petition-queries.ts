@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PetitionTable, UpdateTable } from './schema.ts';
-import type { NewPetition, NewUpdate, Petition, PetitionUpdate } from './records.ts';
+import type { NewPetition, NewUpdate, Petition, PetitionMoveOptions, PetitionMoveResult, PetitionUpdate } from './records.ts';
 import type { PetitionListQuery } from './store.ts';
-import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
+import { AWAITING_REVIEW, planMove, PUBLICLY_VISIBLE, type PetitionState } from '../domain/petition.ts';
+import { err, ok } from '../domain/result.ts';
 
 type Db = Kysely<Database>;
 
@@ -206,4 +207,47 @@ export async function countSignatures(db: Db, petitionId: number, state: 'pendin
 export async function countPetitions(db: Db): Promise<number> {
   const { n } = await db.selectFrom('petitions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(n);
+}
+
+/**
+ * The one door for a state change: the lifecycle's table (domain/petition.ts `planMove`) decides
+ * whether the move is allowed and which dates it sets. The write happens only if the petition is
+ * still in the state it was read in, so a lost race is refused like an illegal move. Runs inside
+ * the caller's transaction when there is one.
+ */
+export async function movePetition(db: Db, id: number, to: PetitionState, at: Date, options: PetitionMoveOptions = {}): Promise<PetitionMoveResult> {
+  const refused = err('ILLEGAL_TRANSITION');
+  const current = await db.selectFrom('petitions').select('state').where('id', '=', id).executeTakeFirst();
+  if (!current || (options.from && !options.from.has(current.state))) return refused;
+  const move = planMove(current.state, to);
+  if (!move.ok) return move;
+  const { opens, finishes, hiddenFrom } = move.value;
+  const row = await db
+    .updateTable('petitions')
+    .set({
+      state: to,
+      hidden_from: hiddenFrom,
+      ...(opens ? { opened_at: iso(at) } : {}),
+      ...(finishes ? { closed_at: iso(at) } : {}),
+      ...(options.listed !== undefined ? { listed: options.listed ? 1 : 0 } : {}),
+      ...(options.reviewed ? { reviewed_at: iso(at) } : {}),
+    })
+    .where('id', '=', id)
+    .where('state', '=', current.state)
+    .returning('id')
+    .executeTakeFirst();
+  return row ? ok(current.state) : refused;
+}
+
+/** The organiser followed the petition's first link: it is verified (not yet listed), still waiting where it is. */
+export async function verifyPetition(db: Db, id: number, at: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('petitions')
+    .set({ verified_at: iso(at), listed: 0 })
+    .where('id', '=', id)
+    .where('state', 'in', [...AWAITING_REVIEW])
+    .where('verified_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,6 +1,7 @@
 import type { PetitionKind, PetitionState } from '../domain/petition.ts';
 import type { UpdateType, UserRole } from './schema.ts';
 import type { MailDropReason, MailLane } from '../domain/outbox.ts';
+import type { Result } from '../domain/result.ts';
 
 /** What the rest of the code sees of stored rows: camelCase, Dates, booleans. */
 export interface Category {
@@ -35,6 +36,19 @@ export interface Petition {
   /** While hidden: the state it was hidden from, which restoring brings back. */
   hiddenFrom: PetitionState | null;
 }
+
+/** What else a move may be limited to or write (store.movePetition). */
+export interface PetitionMoveOptions {
+  /** Only from these states, besides what the lifecycle allows: an organiser may not "declare victory" on a hidden petition. */
+  from?: ReadonlySet<PetitionState>;
+  /** A moderator's decision lists or unlists it in the same write. */
+  listed?: boolean;
+  /** A moderator's decision: `reviewed_at` is set. */
+  reviewed?: boolean;
+}
+
+/** The state it moved from, or the one refusal of a move the lifecycle (or the caller's `from`) does not allow. */
+export type PetitionMoveResult = Result<PetitionState, 'ILLEGAL_TRANSITION'>;
 
 export interface PetitionUpdate {
   id: number;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { postcodeDistrict } from '../domain/postcode.ts';
+import { FINISHED } from '../domain/petition.ts';
 import { quotaDay } from './mail-quota.ts';
 
 type Db = Kysely<Database>;
@@ -72,7 +73,7 @@ export async function anonymiseSignatures(db: Db, closedBefore: Date, now: Date,
     .innerJoin('petitions as p', 'p.id', 's.petition_id')
     .select(['s.id', 's.postcode'])
     .where('s.anonymised_at', 'is', null)
-    .where('p.state', 'in', ['closed', 'won'])
+    .where('p.state', 'in', [...FINISHED])
     .where('p.closed_at', '<', closedBefore.toISOString())
     .orderBy('s.id')
     .limit(limit)

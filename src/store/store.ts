@@ -5,7 +5,7 @@ import type {
 import type { EngineName } from './engine.ts';
 import type { MailBacklog, MailClaim, MailRenewal, MailSettlement } from './outbox-queries.ts';
 import type { LoginPurpose, UserRole } from './schema.ts';
-import type { PetitionEdit, PetitionFieldChanges } from './records.ts';
+import type { PetitionEdit, PetitionFieldChanges, PetitionMoveOptions, PetitionMoveResult } from './records.ts';
 import type { PetitionState } from '../domain/petition.ts';
 import type { UpdateMailChunk } from './organiser-queries.ts';
 import type { NewSigningAlert, SignatureCriteria, SigningAlert } from './fraud-queries.ts';
@@ -83,8 +83,14 @@ export interface Store {
   // organisers
   findUserById(id: number): Promise<User | undefined>;
   listPetitionsByCreator(userId: number): Promise<Petition[]>;
-  /** Moves a petition to `to` only if it is in one of `from`; false when it was not. */
-  changePetitionState(id: number, from: readonly PetitionState[], to: PetitionState, at: Date, extra?: { verified?: boolean; listed?: boolean }): Promise<boolean>;
+  /**
+   * The one door for a state change: allowed by the lifecycle (domain/petition.ts) and by `options.from`,
+   * from the state it is in now, setting the dates the move sets; refused with ILLEGAL_TRANSITION otherwise.
+   */
+  movePetition(id: number, to: PetitionState, at: Date, options?: PetitionMoveOptions): Promise<PetitionMoveResult>;
+  /** Marks a waiting petition's organiser address as confirmed (no move); false when it was not waiting unconfirmed. */
+  verifyPetition(id: number, at: Date): Promise<boolean>;
+  /** Closes every open petition past its deadline, each through movePetition; returns their ids. */
   closeDuePetitions(now: Date): Promise<number[]>;
   /** Deletes up to `limit` never-confirmed petitions started before `createdBefore`, and organisers left with nothing who never followed a link. */
   purgeUnverifiedPetitions(createdBefore: Date, limit: number): Promise<{ petitions: number; organisers: number }>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PUBLICLY_VISIBLE } from '../domain/petition.ts';
+import { isPubliclyVisible } from '../services/visible-petition.ts';
 import type { Petition } from '../store/records.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { TtlCache } from '../services/ttl-cache.ts';
@@ -70,7 +70,7 @@ export class PublicReads {
 
   private async visible(slug: string): Promise<Petition | undefined> {
     const petition = await this.services.store.findPetitionBySlug(slug);
-    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) return undefined;
+    if (!isPubliclyVisible(petition)) return undefined;
     if (this.slugsById.size > 10_000) this.slugsById.clear();
     this.slugsById.set(petition.id, petition.slug);
     return petition;

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { AppError } from '../domain/errors.ts';
+import { petitionNotFound } from '../domain/errors.ts';
+import { TAKEN_DOWN } from '../domain/petition.ts';
 import type { Store } from '../store/store.ts';
 import { renderPage } from './render.ts';
 import { MessagePage } from './views/simple-pages.tsx';
@@ -11,7 +12,7 @@ import { MessagePage } from './views/simple-pages.tsx';
  */
 export async function answerRemovedPetition(store: Pick<Store, 'findPetitionBySlug' | 'listModerationActions'>, slug: string, reply: FastifyReply): Promise<FastifyReply> {
   const petition = await store.findPetitionBySlug(slug);
-  if (!petition || petition.state !== 'hidden') throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+  if (!petition || !TAKEN_DOWN.has(petition.state)) throw petitionNotFound();
   const [hidden] = await store.listModerationActions({ limit: 1, before: null, petitionId: petition.id, action: 'hide' });
   const noun = petition.kind === 'pledge' ? 'pledge' : 'petition';
   return reply

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canManage, countPhrase, isSignable, localPetitionTitle, transition } from '../../src/domain/petition.ts';
+import {
+  ACCEPTS_UPDATES, AWAITING_REVIEW, CLOSABLE, EVER_PUBLISHED, FINISHED, PETITION_STATES, PUBLICLY_VISIBLE, SIGNABLE, TAKEN_DOWN, WINNABLE,
+  canManage, countPhrase, isSignable, localPetitionTitle, planMove, transition, type PetitionState,
+} from '../../src/domain/petition.ts';
 import { slugify } from '../../src/domain/slug.ts';
 import { cleanLine, cleanText, isHttpUrl } from '../../src/domain/text.ts';
 
@@ -18,6 +21,36 @@ test('state changes refuse illegal moves', () => {
   assert.deepEqual(transition('closed', 'won'), { ok: true, value: 'won' });
   assert.deepEqual(transition('closed', 'open'), { ok: false, error: 'ILLEGAL_TRANSITION' });
   assert.deepEqual(transition('rejected', 'open'), { ok: false, error: 'ILLEGAL_TRANSITION' });
+});
+
+test('the named state sets: who may see, sign, review, finish', () => {
+  const members = (set: ReadonlySet<PetitionState>) => PETITION_STATES.filter((s) => set.has(s));
+  assert.deepEqual(members(SIGNABLE), ['open']);
+  assert.deepEqual(members(PUBLICLY_VISIBLE), ['open', 'closed', 'won']);
+  assert.deepEqual(members(AWAITING_REVIEW), ['pending']);
+  assert.deepEqual(members(FINISHED), ['closed', 'won']);
+  assert.deepEqual(members(TAKEN_DOWN), ['hidden']);
+  assert.deepEqual(members(EVER_PUBLISHED), ['open', 'closed', 'won', 'hidden']);
+  assert.deepEqual(members(ACCEPTS_UPDATES), ['open', 'closed', 'won']);
+  assert.deepEqual(members(CLOSABLE), ['open']);
+  assert.deepEqual(members(WINNABLE), ['open', 'closed']);
+  // Every move an organiser may make is a move of the lifecycle.
+  for (const from of CLOSABLE) assert.ok(transition(from, 'closed').ok);
+  for (const from of WINNABLE) assert.ok(transition(from, 'won').ok);
+});
+
+test('a move says which dates it sets: opening from review, finishing, and where a hidden petition came from', () => {
+  assert.deepEqual(planMove('pending', 'open'), { ok: true, value: { from: 'pending', to: 'open', opens: true, finishes: false, hiddenFrom: null } });
+  assert.deepEqual(planMove('open', 'closed'), { ok: true, value: { from: 'open', to: 'closed', opens: false, finishes: true, hiddenFrom: null } });
+  assert.deepEqual(planMove('closed', 'won'), { ok: true, value: { from: 'closed', to: 'won', opens: false, finishes: true, hiddenFrom: null } });
+  assert.deepEqual(planMove('won', 'hidden'), { ok: true, value: { from: 'won', to: 'hidden', opens: false, finishes: false, hiddenFrom: 'won' } });
+  // A restore brings it back with the dates it had.
+  assert.deepEqual(planMove('hidden', 'open'), { ok: true, value: { from: 'hidden', to: 'open', opens: false, finishes: false, hiddenFrom: null } });
+  assert.deepEqual(planMove('hidden', 'closed'), { ok: true, value: { from: 'hidden', to: 'closed', opens: false, finishes: false, hiddenFrom: null } });
+  assert.deepEqual(planMove('pending', 'rejected'), { ok: true, value: { from: 'pending', to: 'rejected', opens: false, finishes: false, hiddenFrom: null } });
+  for (const [from, to] of [['closed', 'open'], ['won', 'closed'], ['rejected', 'open'], ['open', 'pending'], ['open', 'open']] as const) {
+    assert.deepEqual(planMove(from, to), { ok: false, error: 'ILLEGAL_TRANSITION' }, `${from} → ${to}`);
+  }
 });
 
 test('pledges read as pledges, petitions as signatures', () => {

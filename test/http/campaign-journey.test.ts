@@ -105,14 +105,14 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal((await sign('divest-from-fossil-fuels-university-of-hull', 'h0@example.org')).status, 201);
       // Hull's is hidden by a moderator after it was signed: it leaves the campaign, signatures and all.
       const hull = (await server.store.findPetitionBySlug('divest-from-fossil-fuels-university-of-hull'))!;
-      assert.ok(await server.store.changePetitionState(hull.id, ['open'], 'hidden', new Date()));
+      assert.ok((await server.store.movePetition(hull.id, 'hidden', new Date())).ok);
       // Started on the web under MODERATION=post, Bristol's is live but unlisted until a moderator reviews it:
       // its signatures count in the total, but it is not on the leaderboard yet.
       let api = await campaignApi('divest-from-fossil-fuels');
       assert.equal(api.signatureCount, 4, 'the hidden Hull pledge does not count');
       assert.deepEqual(api.petitions.map((p: { slug: string }) => p.slug), ['divest-from-fossil-fuels-university-of-leeds']);
       const bristol = (await server.store.findPetitionBySlug('divest-from-fossil-fuels-university-of-bristol'))!;
-      assert.ok(await server.store.changePetitionState(bristol.id, ['open'], 'open', new Date(), { listed: true }), 'the review, as a moderator would do it');
+      assert.ok(await server.store.applyModerationDecision(bristol.id, 'open', { state: 'open', listed: true }, new Date()), 'the review, as a moderator would do it');
 
       api = await campaignApi('divest-from-fossil-fuels');
       assert.equal(api.signatureCount, 4);

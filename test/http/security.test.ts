@@ -142,7 +142,9 @@ describe('security battery (SQLite)', () => {
     const created = await server.postJson('/api/v1/petitions', { title: 'Mine, not yours', target: 'The council', body: 'Fix the lights.', why: 'It is dark.' }, owner);
     assert.equal(created.status, 201);
     const { slug } = (await created.json()) as { slug: string };
-    await server.store.changePetitionState((await server.store.findPetitionBySlug(slug))!.id, ['pending'], 'open', new Date(), { verified: true, listed: true });
+    // Live whichever moderation the server runs (an API petition is verified already).
+    const { id, state } = (await server.store.findPetitionBySlug(slug))!;
+    if (state === 'pending') assert.ok((await server.store.movePetition(id, 'open', new Date(), { listed: true })).ok);
 
     const intruding = await server.postJson(`/api/v1/petitions/${slug}/updates`, { text: 'Not my petition' }, other!);
     assert.equal(intruding.status, 403);

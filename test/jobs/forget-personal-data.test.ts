@@ -25,7 +25,7 @@ describe('the job that forgets personal data, with a fixed clock', () => {
     const signedAt = new Date('2026-01-10T10:00:00Z');
     const p = await openPetition(store, { slug: 'closed-in-january' });
     await store.commitSignatureBatch({ now: signedAt, signatures: [signature(p.id, 1, { tokenHash: hashSecret('t1'), postcode: 'EH1 1YZ', ipHash: 'h' })], confirmations: [] });
-    await store.changePetitionState(p.id, ['open'], 'closed', new Date('2026-01-31T00:00:00Z'));
+    await store.movePetition(p.id, 'closed', new Date('2026-01-31T00:00:00Z'));
     await store.appSecret('address-key:2026-01-10', () => 'old key');
 
     const clock = fixedClock('2026-07-30T00:00:00Z');

@@ -44,7 +44,7 @@ for (const { engine, skip, create } of await testEngines()) {
       const store = await openStore(openEngine(db.url));
       const p = await openPetition(store, { slug });
       await store.commitSignatureBatch({ now: new Date(closedAt.getTime() - DAY), signatures: [signature(p.id, 1, { tokenHash: hashSecret(slug) })], confirmations: [] });
-      await store.changePetitionState(p.id, ['open'], 'closed', closedAt);
+      await store.movePetition(p.id, 'closed', closedAt);
       await store.close();
     };
     const signerName = async (slug: string) =>

@@ -50,7 +50,7 @@ for (const { engine, skip, create } of await testEngines()) {
     const closedWithSigner = async (slug: string, closedAt: Date) => {
       const p = await openPetition(store, { slug });
       await store.commitSignatureBatch({ now: new Date(closedAt.getTime() - DAY), signatures: [signature(p.id, 1, { tokenHash: hashSecret(slug) })], confirmations: [] });
-      await store.changePetitionState(p.id, ['open'], 'closed', closedAt);
+      await store.movePetition(p.id, 'closed', closedAt);
       return () => store.findSignatureByTokenHash(hashSecret(slug));
     };
 

@@ -49,8 +49,8 @@ for (const { engine, skip, create } of await testEngines()) {
       await sign(hidden.id, 40, 300);
       await sign(elsewhere.id, 7, 400);
       // A moderator hides one after it was signed, and another closes: the hidden one's signatures leave the total.
-      assert.ok(await store.changePetitionState(hidden.id, ['open'], 'hidden', now));
-      assert.ok(await store.changePetitionState(closed.id, ['open'], 'closed', now));
+      assert.ok((await store.movePetition(hidden.id, 'hidden', now)).ok);
+      assert.ok((await store.movePetition(closed.id, 'closed', now)).ok);
 
       const { petitions, total, goal } = await store.campaignPetitions(c.id);
       assert.deepEqual(petitions.map((p) => [p.slug, p.signatureCount]), [['bike-lanes-york', 5], ['bike-lanes-derby', 3], ['bike-lanes-leeds', 2]]);

@@ -4,7 +4,8 @@ import { openEngine } from '../../src/store/engine.ts';
 import { openStore } from '../../src/store/kysely-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
-import { closedPetition, openPetition, signature } from '../support/builders.ts';
+import { closedPetition, openPetition, pendingPetition, petitionIn, signature } from '../support/builders.ts';
+import { PETITION_STATES } from '../../src/domain/petition.ts';
 import { hashSecret } from '../../src/services/tokens.ts';
 import { emptySettlement, type MailSettlement } from '../../src/store/outbox-queries.ts';
 
@@ -131,6 +132,57 @@ for (const { engine, skip, create } of await testEngines()) {
       await store.addUpdate({ petitionId: p.id, type: 'update', text: 'second', url: 'https://example.org/', createdAt: new Date('2026-11-03T00:00:00Z') });
       assert.deepEqual((await store.listUpdates(p.id)).map((u) => u.text), ['second', 'first']);
       assert.deepEqual(await store.consentingSignerEmails(p.id), ['signer-1@example.org']);
+    });
+
+    test('builders reach every state through movePetition', async () => {
+      for (const state of PETITION_STATES) assert.equal((await petitionIn[state](store)).state, state);
+      const won = await petitionIn.won(store);
+      assert.equal(won.closedAt?.toISOString(), won.createdAt.toISOString(), 'winning set the date it finished');
+    });
+
+    test('movePetition: the lifecycle decides, the move sets its dates, an illegal move is refused and changes nothing', async () => {
+      const day = (n: number) => new Date(now.getTime() + n * 86_400_000);
+      const p = await pendingPetition(store, { listed: false });
+      assert.equal(p.openedAt, null);
+      assert.deepEqual(await store.movePetition(p.id, 'open', day(1)), { ok: true, value: 'pending' });
+      assert.equal((await store.findPetitionById(p.id))?.openedAt?.toISOString(), day(1).toISOString(), 'first opened now');
+      assert.deepEqual(await store.movePetition(p.id, 'hidden', day(2), { listed: false, reviewed: true }), { ok: true, value: 'open' });
+      let found = (await store.findPetitionById(p.id))!;
+      assert.deepEqual([found.state, found.hiddenFrom, found.listed], ['hidden', 'open', false]);
+      assert.deepEqual(await store.movePetition(p.id, 'open', day(3), { listed: true }), { ok: true, value: 'hidden' });
+      found = (await store.findPetitionById(p.id))!;
+      assert.deepEqual([found.state, found.hiddenFrom, found.listed, found.openedAt?.toISOString(), found.closedAt], ['open', null, true, day(1).toISOString(), null], 'a restore keeps its dates');
+      assert.deepEqual(await store.movePetition(p.id, 'closed', day(4)), { ok: true, value: 'open' });
+      assert.equal((await store.findPetitionById(p.id))?.closedAt?.toISOString(), day(4).toISOString());
+
+      const before = await store.findPetitionById(p.id);
+      assert.deepEqual(await store.movePetition(p.id, 'open', day(5)), { ok: false, error: 'ILLEGAL_TRANSITION' }, 'closed never reopens');
+      assert.deepEqual(await store.movePetition(p.id, 'won', day(5), { from: new Set(['open']) }), { ok: false, error: 'ILLEGAL_TRANSITION' }, "the caller's own limit");
+      assert.deepEqual(await store.movePetition(999_999, 'closed', day(5)), { ok: false, error: 'ILLEGAL_TRANSITION' });
+      assert.deepEqual(await store.findPetitionById(p.id), before);
+    });
+
+    test("movePetition runs in the caller's transaction: a failure after it undoes the move", async () => {
+      const p = await openPetition(store);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          assert.ok((await tx.movePetition(p.id, 'won', now)).ok);
+          throw new Error('boom');
+        }),
+      );
+      const found = await store.findPetitionById(p.id);
+      assert.deepEqual([found?.state, found?.closedAt], ['open', null]);
+    });
+
+    test('due petitions close through the same move, once', async () => {
+      const due = await openPetition(store, { closesAt: new Date(now.getTime() - 1) });
+      const notYet = await openPetition(store, { closesAt: new Date(now.getTime() + 60_000) });
+      const closed = await store.closeDuePetitions(now);
+      assert.ok(closed.includes(due.id) && !closed.includes(notYet.id));
+      assert.deepEqual((await store.closeDuePetitions(now)).filter((id) => id === due.id), [], 'closing twice does nothing');
+      const found = await store.findPetitionById(due.id);
+      assert.deepEqual([found?.state, found?.closedAt?.toISOString()], ['closed', now.toISOString()]);
+      assert.equal((await store.findPetitionById(notYet.id))?.state, 'open');
     });
 
     test('a failed transaction leaves nothing behind', async () => {

@@ -125,8 +125,8 @@ for (const { engine, skip, create } of await testEngines()) {
         await store.commitSignatureBatch({ now, signatures: [signature(p.id, 1, { postcode: 'CB2 1TN', ipHash: 'h', tokenHash: hashSecret(`anon-${p.id}`), consent: true }), signature(p.id, 2, { country: 'France' })], confirmations: [] });
       }
       // Won long ago, and won recently (winning records when it closed).
-      assert.ok(await store.changePetitionState(old.id, ['open'], 'won', new Date('2026-01-01T00:00:00Z')));
-      assert.ok(await store.changePetitionState(recent.id, ['open'], 'closed', new Date('2026-11-01T00:00:00Z')));
+      assert.ok((await store.movePetition(old.id, 'won', new Date('2026-01-01T00:00:00Z'))).ok);
+      assert.ok((await store.movePetition(recent.id, 'closed', new Date('2026-11-01T00:00:00Z'))).ok);
       const cutoff = new Date('2026-06-01T00:00:00Z');
       assert.equal(await store.anonymiseSignatures(cutoff, now, 1), 1, 'a chunk at a time');
       assert.equal(await store.anonymiseSignatures(cutoff, now, 500), 1);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { AppError } from '../../domain/errors.ts';
+import { petitionNotFound } from '../../domain/errors.ts';
 import { availableDecisions, MODERATION_DECISIONS, reviewedPetition } from '../../domain/moderation.ts';
 import type { User } from '../../store/records.ts';
 import { dismissReports, moderatePetition } from '../../services/moderate-petition.ts';
@@ -36,7 +36,7 @@ export function reviewRoutes(app: FastifyInstance, deps: AppDeps, staffOf: Staff
 
   async function showReview(reply: FastifyReply, staff: User, slug: string, forms: Partial<Record<string, FormState>> = {}, status = 200) {
     const petition = await store.findPetitionBySlug(slug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!petition) throw petitionNotFound();
     const [queued] = await store.reviewQueue({ limit: 1, petitionId: petition.id });
     const organiser = petition.createdBy !== null ? await store.findUserById(petition.createdBy) : undefined;
     const all: ReviewForms = { hide: forms.hide ?? emptyForm(), reject: forms.reject ?? emptyForm(), restore: forms.restore ?? emptyForm(), dismiss: forms['dismiss-reports'] ?? emptyForm() };

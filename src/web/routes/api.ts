@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { markStale } from '../public-reads.ts';
-import { AppError } from '../../domain/errors.ts';
-import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { petitionNotFound } from '../../domain/errors.ts';
+import { requireVisible } from '../../services/visible-petition.ts';
 import { AREA_PRIVACY_FLOOR } from '../../domain/areas.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { afterSigning } from './after-signing.ts';
@@ -32,12 +32,6 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.addHook('preValidation', requireJsonPosts);
   const authenticate = (request: FastifyRequest) => authenticateToken(store, request);
 
-  async function visiblePetition(slug: string) {
-    const petition = await store.findPetitionBySlug(slug);
-    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    return petition;
-  }
-
   app.get<{ Querystring: SearchParams }>('/petitions', async (request) => {
     const { hits, next } = await searchPetitions(services, readSearch(request.query, services.clock()));
     return { data: hits.map((h) => ({ ...petitionJson(config.baseUrl, h), ...(h.distanceKm !== null ? { distanceKm: h.distanceKm } : {}) })), next };
@@ -47,7 +41,7 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     const { read: document, staleMs } = await deps.reads!.document(request.params.slug, async (petition) =>
       petitionWithUpdatesJson(config.baseUrl, petition, await store.listUpdates(petition.id)),
     );
-    if (!document) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!document) throw petitionNotFound();
     reply.header('cache-control', 'public, max-age=0, s-maxage=10, stale-while-revalidate=30');
     markStale(reply, staleMs);
     return reply.type('application/json; charset=utf-8').send(document);
@@ -55,7 +49,7 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
 
   app.get('/petitions/:slug/count', async (request: SlugRequest, reply) => {
     const { read: count, staleMs } = await deps.reads!.count(request.params.slug);
-    if (!count) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!count) throw petitionNotFound();
     reply.header('cache-control', 'public, max-age=2, stale-while-revalidate=10').header('etag', count.etag);
     markStale(reply, staleMs);
     if (request.headers['if-none-match'] === count.etag) return reply.code(304).send();
@@ -64,7 +58,7 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get('/petitions/:slug/areas', async (request: SlugRequest, reply) => {
-    const petition = await visiblePetition(request.params.slug);
+    const petition = await requireVisible(store, request.params.slug);
     reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
     return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...(await deps.signerAreas!.of(petition.id)) };
   });

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { renderToStaticMarkup } from 'preact-render-to-string';
 import type { AppDeps } from '../app.ts';
-import { AppError } from '../../domain/errors.ts';
+import { petitionNotFound } from '../../domain/errors.ts';
 import type { Petition } from '../../store/records.ts';
 import type { DeliveryRow } from '../../store/delivery-queries.ts';
 import { csvFilename, deliveryPages, deliveryRows, signaturesCsvStream } from '../../services/export-signatures.ts';
@@ -20,7 +20,7 @@ export const deliveryRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
 
   async function managed(request: SlugRequest): Promise<Petition> {
     const petition = await store.findPetitionBySlug(request.params.slug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!petition) throw petitionNotFound();
     await requireManager(request, store, services.clock(), petition);
     return petition;
   }

@@ -1,8 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { AppError } from '../../domain/errors.ts';
-import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { requireVisible } from '../../services/visible-petition.ts';
 import { clientKey, type LiveCounts } from '../live-counts.ts';
 
 /**
@@ -13,8 +12,7 @@ import { clientKey, type LiveCounts } from '../live-counts.ts';
 export const liveRoutes = (deps: AppDeps, live: LiveCounts) => async (app: FastifyInstance) => {
   // No HEAD twin: a hijacked HEAD would hold its connection open with nothing to say.
   app.get<{ Params: { slug: string } }>('/petitions/:slug/live', { exposeHeadRoute: false }, async (request, reply) => {
-    const petition = await deps.services.store.findPetitionBySlug(request.params.slug);
-    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    const petition = await requireVisible(deps.services.store, request.params.slug);
     if (live.full()) {
       reply.code(503).header('retry-after', '30').header('cache-control', 'no-store');
       return { error: { code: 'UNAVAILABLE', message: 'Too many live viewers here: the page polls instead.' } };

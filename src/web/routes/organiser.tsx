@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, petitionNotFound } from '../../domain/errors.ts';
 import type { Petition, User } from '../../store/records.ts';
 import { startPetition } from '../../services/start-petition.ts';
 import { requestSignIn, useMagicLink } from '../../services/magic-links.ts';
@@ -92,7 +92,7 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
 
   async function managed(request: FastifyRequest<{ Params: { slug: string } }>): Promise<{ petition: Petition; user: User }> {
     const petition = await store.findPetitionBySlug(request.params.slug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!petition) throw petitionNotFound();
     return { petition, user: await requireManager(request, store, services.clock(), petition) };
   }
 

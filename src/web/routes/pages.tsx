@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { markStale } from '../public-reads.ts';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, petitionNotFound } from '../../domain/errors.ts';
 import type { Petition } from '../../store/records.ts';
-import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { isSignable } from '../../domain/petition.ts';
+import { requireVisible } from '../../services/visible-petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
 import { afterSigning } from './after-signing.ts';
 import { confirmSignature } from '../../services/confirm-signature.ts';
@@ -49,15 +50,8 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     ), site.banner);
   }
 
-  /**
-   * A petition anybody may see, or 404 revealing nothing of it (not its title): for the sign form's
-   * errors and the pages after signing. The petition page itself answers a hidden one with 410.
-   */
-  async function visiblePetition(slug: string): Promise<Petition> {
-    const petition = await services.store.findPetitionBySlug(slug);
-    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    return petition;
-  }
+  /** The sign form's errors and the pages after signing answer 404; the petition page itself answers a hidden one with 410. */
+  const visiblePetition = (slug: string): Promise<Petition> => requireVisible(services.store, slug);
 
   /** The sign form back with its errors: never cached, it holds what this visitor typed. */
   async function showPetition(reply: FastifyReply, slug: string, form: SignFormState, status = 200) {
@@ -157,7 +151,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     }
     // The signing path's one-second cache: a title and a kind to thank people with, not a count.
     const petition = await services.petitionsForSigning.find(outcome.petitionSlug);
-    if (!petition) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
+    if (!petition) throw petitionNotFound();
     if (outcome.status === 'closed') {
       return html(
         reply.code(409),

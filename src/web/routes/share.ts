@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../domain/errors.ts';
-import { PUBLICLY_VISIBLE } from '../../domain/petition.ts';
+import { requireVisible } from '../../services/visible-petition.ts';
 import { petitionUrl } from '../../services/context.ts';
-import type { Petition } from '../../store/records.ts';
 import { ShareImageCache } from '../share-image-cache.ts';
 import { ShareCardRenderer } from '../share-card-renderer.ts';
 import { TokenBuckets } from '../token-buckets.ts';
@@ -43,14 +42,8 @@ export const shareRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     onKeepError: (error) => app.log.warn({ err: error }, 'a share card was drawn but could not be kept'),
   });
 
-  async function visiblePetition(slug: string): Promise<Petition> {
-    const petition = await services.store.findPetitionBySlug(slug);
-    if (!petition || !PUBLICLY_VISIBLE.has(petition.state)) throw new AppError('NOT_FOUND', 'There is no petition at this address.');
-    return petition;
-  }
-
   app.get<{ Params: { slug: string } }>('/petitions/:slug/share.png', async (request, reply) => {
-    const p = await visiblePetition(request.params.slug);
+    const p = await requireVisible(services.store, request.params.slug);
     const card = { target: p.target, title: p.title, kind: p.kind, count: p.signatureCount };
     const answer = await images.card(p.id, card, clientKey(request.ip), services.clock());
     if ('refused' in answer) {
@@ -65,7 +58,7 @@ export const shareRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug/qr.svg', async (request, reply) => {
-    const p = await visiblePetition(request.params.slug);
+    const p = await requireVisible(services.store, request.params.slug);
     const svg = await qrCodeSvg(petitionUrl(services, p.slug));
     embeddable(reply).header('cache-control', QR_CACHE_CONTROL);
     return reply.type('image/svg+xml').send(svg);

@@ -1,4 +1,5 @@
 import type { Category, Petition, PetitionEdit } from '../../store/records.ts';
+import { CLOSABLE, WINNABLE } from '../../domain/petition.ts';
 import { Layout } from './layout.tsx';
 import { CsrfField, ErrorSummary, TextArea, TextField, type FormState } from './form-fields.tsx';
 import { PetitionFields } from './start-page.tsx';
@@ -101,7 +102,7 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
         )}
       </section>
 
-      {(p.state === 'open' || p.state === 'closed') && (
+      {WINNABLE.has(p.state) && (
         <section aria-labelledby="victory-heading">
           <h2 id="victory-heading">Declare victory</h2>
           <p>When the target has agreed, tell everyone: the message joins the timeline and is emailed to people who asked for updates.</p>
@@ -117,7 +118,7 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
         </section>
       )}
 
-      {p.state === 'open' && (
+      {CLOSABLE.has(p.state) && (
         <section aria-labelledby="close-heading">
           <h2 id="close-heading">Close it</h2>
           <p>Closing stops signing now. You can still post updates and declare victory.</p>
