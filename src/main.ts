@@ -83,7 +83,8 @@ function databaseName(url: string): string {
 export async function startServer(config: Config, options: { clock?: () => Date; mailer?: Mailer } = {}): Promise<Running> {
   const clock = options.clock ?? (() => new Date());
   const store = await openConfiguredStore(config, { writerThread: true });
-  if (config.demo) await seedDemo(store, clock());
+  const geocoder = new CityGazetteer();
+  if (config.demo) await seedDemo(store, clock(), geocoder);
   const batcher = new GroupCommitBatcher({ store, clock, maxInFlight: 2 });
   // One Redis connection per process for counters, rate limits and publishing counts, behind one breaker
   // that logs Redis going and coming back (decision 0037). Keys carry the database's own namespace, so
@@ -108,7 +109,7 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   let schedule: Schedule | undefined;
   const app = await buildApp({
     config,
-    services: { store, batcher, clock, config, geocoder: new CityGazetteer(), screening, petitionsForSigning: new PetitionLookup(store) },
+    services: { store, batcher, clock, config, geocoder, screening, petitionsForSigning: new PetitionLookup(store) },
     // Updates become outbox mail through their own job; everything else is in the outbox already.
     onMailQueued: () => {
       delivery?.wake();

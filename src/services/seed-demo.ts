@@ -1,5 +1,6 @@
 import { CURRENT_CONSENT } from '../domain/consent.ts';
 import { localPetitionTitle } from '../domain/petition.ts';
+import { CityGazetteer, type Geocoder } from '../geo/gazetteer.ts';
 import type { Store } from '../store/store.ts';
 import type { SignatureToWrite } from '../store/records.ts';
 import { hashSecret } from './tokens.ts';
@@ -43,10 +44,16 @@ const demoSigners = (petitionId: number, from: number, n: number): SignatureToWr
 /**
  * Demo content of our own for a fresh embedded install: a campaign-style local pledge with a
  * location, a category, confirmed signatures whose milestones are reached through the real batch
- * commit, and an organiser update with a link. Runs only on an empty database.
+ * commit, and an organiser update with a link. Runs only on an empty database. Places are named
+ * by the gazetteer, as an organiser's typed place is (petition-input.ts).
  */
-export async function seedDemo(store: Store, now: Date): Promise<boolean> {
+export async function seedDemo(store: Store, now: Date, geocoder: Geocoder = new CityGazetteer()): Promise<boolean> {
   if ((await store.countPetitions()) > 0) return false;
+  const place = (query: string) => {
+    const found = geocoder.geocode(query);
+    if (!found) throw new Error(`demo content: the gazetteer does not know “${query}”`);
+    return { name: found.displayName, lat: found.lat, lon: found.lon };
+  };
   const day = 24 * 3600_000;
   const at = (daysAgo: number, hour: number) => new Date(Math.floor(now.getTime() / day - daysAgo) * day + hour * 3600_000);
   const education = await store.findCategory('education');
@@ -81,7 +88,7 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
     why,
     categoryId: privacy?.id ?? null,
     campaignId: campaign.id,
-    location: { name: 'Leeds, UK', lat: 53.79648, lon: -1.54785 },
+    location: place('Leeds, UK'),
     state: 'open',
     goal: 100,
     goalFixed: false,
@@ -102,9 +109,9 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
   });
   await store.commitSignatureBatch({ now: at(2, 15), signatures: demoSigners(pledge.id, 27, 30), confirmations: [] });
   // Two more local pledges of the campaign, for its map, total and leaderboard.
-  for (const [target, place, lat, lon, signers] of [
-    ['University of Cambridge', 'Cambridge, UK', 52.2, 0.11667, 31],
-    ['University of Bristol', 'Bristol, UK', 51.45523, -2.59665, 14],
+  for (const [target, town, signers] of [
+    ['University of Cambridge', 'Cambridge, UK', 31],
+    ['University of Bristol', 'Bristol, UK', 14],
   ] as const) {
     const local = await store.createPetition({
       slug: `no-campus-recruiting-for-surveillance-contractors-${target.toLowerCase().replace(/\s+/g, '-')}`,
@@ -115,7 +122,7 @@ export async function seedDemo(store: Store, now: Date): Promise<boolean> {
       why,
       categoryId: privacy?.id ?? null,
       campaignId: campaign.id,
-      location: { name: place, lat, lon },
+      location: place(town),
       state: 'open',
       goal: 100,
       goalFixed: false,
