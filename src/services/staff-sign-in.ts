@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError, validationError } from '../domain/errors.ts';
-import { canonicalEmail } from '../domain/email.ts';
 import { isStaffRole, signInAttemptKeys, signInLimitsExceeded, SIGN_IN_WINDOW_MS, type SignInScope } from '../domain/staff.ts';
 import type { User } from '../store/records.ts';
 import { ARGON2 } from './accounts.ts';
@@ -31,7 +30,8 @@ async function addressHash(ctx: ServiceContext, ip: string): Promise<string> {
  */
 export async function signInStaff(ctx: ServiceContext, raw: Record<string, unknown>, client: { ip: string }): Promise<User> {
   const f = new FieldReader(raw);
-  const email = f.text('email', { label: 'Your email address', max: 254, required: true });
+  // The one address reader (decision 0029): an address that is not one is a field message, not a guess.
+  const address = f.email('email', { label: 'Your email address' });
   // The password is taken as typed: no trimming or cleaning, which would change it.
   const password = typeof raw.password === 'string' ? raw.password : '';
   if (password === '') f.addError('password', 'Enter your password.');
@@ -42,8 +42,6 @@ export async function signInStaff(ctx: ServiceContext, raw: Record<string, unkno
   const decoyReady = decoyHash();
   const now = ctx.clock();
   const since = new Date(now.getTime() - SIGN_IN_WINDOW_MS);
-  // An address that is not one matches no account: it is still counted, and answered like a wrong password.
-  const address = canonicalEmail(email).address ?? email.toLowerCase();
   const keys = signInAttemptKeys(await addressHash(ctx, client.ip), address);
   const scopes = Object.keys(keys) as SignInScope[];
   const attempt = await ctx.store.addSignInAttempts(scopes.map((scope) => keys[scope]), now, since);

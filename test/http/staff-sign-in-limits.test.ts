@@ -28,6 +28,17 @@ for (const { engine, skip, create } of await testEngines()) {
       await db?.drop();
     });
 
+    test('the address is read like every other form reads one: canonical, and refused with its own message', async () => {
+      const staff = new WebClient(server, '10.8.0.1');
+      assert.equal((await staff.signIn('  ADA@Example.ORG ', ADMIN.password)).status, 303, 'the same mailbox, typed differently');
+      const invisible = await new WebClient(server, '10.8.0.2').signIn('ada@example.org\u200b', ADMIN.password);
+      assert.equal(invisible.status, 422);
+      assert.match(await invisible.text(), /contains an invisible character/);
+      const notAnAddress = await new WebClient(server, '10.8.0.3').signIn('ada at example', ADMIN.password);
+      assert.equal(notAnAddress.status, 422);
+      assert.match(await notAnAddress.text(), /Enter an email address like name@example\.com/);
+    });
+
     test('wrong passwords from one address do not lock the administrator out from hers; that address stays limited', async () => {
       const attacker = new WebClient(server, '10.5.0.66');
       for (let i = 0; i < SIGN_IN_LIMITS.addressAndAccount; i++) assert.equal((await attacker.signIn(ADMIN.email, `guess ${i}`)).status, 422);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { markStale } from '../public-reads.ts';
-import { AppError, petitionNotFound } from '../../domain/errors.ts';
+import { petitionNotFound } from '../../domain/errors.ts';
 import type { Petition } from '../../store/records.ts';
 import { isSignable } from '../../domain/petition.ts';
 import { requireVisible } from '../../services/visible-petition.ts';
@@ -20,6 +20,7 @@ import { readSearch, searchPetitions } from '../../services/search-petitions.ts'
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
 import { signRateLimit } from './rate-limits.ts';
+import { failedForm } from './forms.ts';
 import { fillBannerSlot } from '../site-banner.tsx';
 import { answerRemovedPetition } from '../removed-petition.tsx';
 import { SECRET_TOKEN } from '../request-log.ts';
@@ -104,11 +105,10 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
       if (result === 'confirmation_sent') deps.onMailQueued?.();
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
-      // What the user typed comes back, minus control characters, which have no place in a page.
-      const values = Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, cleanText(v)]] : [])));
+      const form = failedForm(error, raw);
+      if (!form) throw error;
       reply.header('cache-control', 'no-store');
-      return showPetition(reply, slug, { values, errors: error.fields }, 422);
+      return showPetition(reply, slug, form, 422);
     }
   });
 
