@@ -14,7 +14,7 @@ export interface DrainOptions {
 }
 
 /** Queues `size` petition updates (one per address, the real template) in the outbox of a database no server has yet. */
-async function fillOutbox(databaseUrl: string, prefix: string, size: number): Promise<void> {
+export async function fillOutbox(databaseUrl: string, prefix: string, size: number): Promise<void> {
   const store = await openStore(openEngine(databaseUrl));
   try {
     // Rendered once; each mail differs only in its address and unsubscribe link, as a real update's do.

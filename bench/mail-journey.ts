@@ -12,6 +12,8 @@ export interface JourneyOptions {
   rate: number;
   seconds?: number;
   relay: Relay;
+  /** Update mail already in the outbox (bench/mail-drain.ts's fillOutbox), delivered alongside. */
+  bulk?: { prefix: string; size: number };
 }
 
 /**
@@ -56,8 +58,10 @@ export async function signerJourney(o: JourneyOptions): Promise<MailOutcome> {
   let lastMailAt = 0, lastFollowAt = 0;
   const lateness: number[] = [];
   const follows = new Set<Promise<void>>();
+  const bulkAt: number[] = [];
 
   const off = o.relay.listen(([to, link, at]) => {
+    if (o.bulk && to.startsWith(o.bulk.prefix)) bulkAt.push(at);
     if (!to.startsWith(prefix)) return;
     const n = (mailsTo.get(to) ?? 0) + 1;
     mailsTo.set(to, n);
@@ -143,7 +147,10 @@ export async function signerJourney(o: JourneyOptions): Promise<MailOutcome> {
   const sortedSign = signLatency.sort((a, b) => a - b);
   const sortedLateness = lateness.sort((a, b) => a - b);
   const ok = ack.length > 0 && undelivered === 0 && duplicates === 0 && followFailed === 0 && counted === followed;
-  const name = `signer journey, ${o.rate} arrivals/s for ${seconds} s, ${o.label}`;
+  const withBulk = o.bulk ? ` with ${o.bulk.size} update mails queued` : '';
+  const name = `signer journey, ${o.rate} arrivals/s for ${seconds} s${withBulk}, ${o.label}`;
+  // Update mail the relay took while signers' mail flowed: bulk keeps moving, behind them.
+  const bulkDuring = bulkAt.filter((at) => at >= t0 && at <= lastMailAt).length;
   return {
     row: {
       name,
@@ -160,12 +167,13 @@ export async function signerJourney(o: JourneyOptions): Promise<MailOutcome> {
         `arrivals late by p99 ${percentile(sortedLateness, 0.99).toFixed(0)} / max ${(sortedLateness.at(-1) ?? 0).toFixed(0)} ms`,
         `waited ${((end - arrivalsEnd) / 1000).toFixed(1)} s after the last arrival`,
         `count ${initial} → ${final}`,
+        o.bulk ? `${bulkDuring} update mails delivered meanwhile (${lastMailAt > t0 ? (bulkDuring / ((lastMailAt - t0) / 1000)).toFixed(0) : 0}/s), ${bulkAt.length} in all` : '',
         `CPU s: server ${serverCpu.toFixed(1)}, relay ${relayCpu.toFixed(1)}, bench ${benchCpu.toFixed(1)}`,
         stopped === 'killed' ? 'server killed after 5 s of SIGTERM' : '',
       ].filter(Boolean).join('; '),
     },
     check:
-      `${o.label}, signer journey at ${o.rate}/s: ${ack.length} acknowledged, ${mailed} got their mail, ${duplicates} more than one, ` +
+      `${o.label}, signer journey at ${o.rate}/s${withBulk}: ${ack.length} acknowledged, ${mailed} got their mail, ${duplicates} more than one, ` +
       `not delivered within the deadline: ${undelivered}, ${strangers} mails to unacknowledged addresses; ` +
       `count moved ${counted} = links followed ${followed} (${followFailed} failed): ${ok ? 'OK' : 'FAILED'}`,
     ok,

@@ -25,9 +25,14 @@ export const MAIL = {
   /** How long, after the server listens, the drain waits for its backlog. */
   drainDeadlineMs: num('BENCH_DRAIN_DEADLINE', 120) * 1000,
   baselineMails: num('BENCH_MAIL_BASELINE', 5000),
+  /** Update mails queued before the bulk row's journey (issue 13: a 100,000-signer update); 0 leaves the row out. */
+  bulk: num('BENCH_BULK', 100_000),
+  /** The bulk row's arrival rate, compared with the plain journey at the same rate in the same run. */
+  bulkRate: num('BENCH_BULK_RATE', 500),
   /** Which engines get mail rows: `sqlite`, `postgresql` or both (comma-separated). */
   engines: (process.env.BENCH_MAIL_ENGINES ?? 'sqlite,postgresql').toLowerCase().split(',').map((e) => e.trim()).filter((e) => e !== ''),
 };
+if (!(MAIL.bulkRate > 0)) throw new Error(`BENCH_BULK_RATE=${process.env.BENCH_BULK_RATE}: a rate above 0, please`);
 if (MAIL.journeyRates.some((r) => !(r > 0))) throw new Error(`BENCH_JOURNEY_RATES=${process.env.BENCH_JOURNEY_RATES}: rates above 0, comma-separated`);
 
 /** The server's settings for the mail rows: the bench's, but signatures confirmed by email, as by default. */

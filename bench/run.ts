@@ -6,7 +6,9 @@
  * acknowledged signature is stored and each count column equals its rows; exits 1 when not.
  *
  * Then the mail rows (bench/mail-rows.ts): a signer's journey at fixed arrival rates through a
- * delaying SMTP relay, and the drain of a backlog, against a bare nodemailer sender of the same run.
+ * delaying SMTP relay, the same journey at BENCH_BULK_RATE (500) with BENCH_BULK (100,000) update
+ * mails queued first (its p95 wait against the plain journey's), and the drain of a backlog, against
+ * a bare nodemailer sender of the same run. The journey part holds the bulk row.
  * `npm run bench -- --only=http|mail|journey|drain` (or BENCH_ONLY, comma-separated) runs a part.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -97,9 +97,11 @@ export async function claimMail(db: Db, engine: EngineName, claim: MailClaim): P
     return (engine === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
   };
   const bulkAtLeast = Math.min(claim.bulkAtLeast, claim.limit);
-  const priority = await due('priority', claim.limit - bulkAtLeast);
-  const bulk = await due('bulk', claim.limit - priority.length);
-  const ids = [...priority, ...bulk].map((r) => r.id);
+  // Priority is asked for the whole claim, so that it takes bulk's share when no bulk mail waits:
+  // a claim short of its limit tells the worker the queue is empty, and it would wait for a wake.
+  const priority = await due('priority', claim.limit);
+  const bulk = await due('bulk', claim.limit - Math.min(priority.length, claim.limit - bulkAtLeast));
+  const ids = [...priority.slice(0, claim.limit - bulk.length), ...bulk].map((r) => r.id);
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('outbox')

@@ -16,7 +16,7 @@ test('the benchmark runs end to end and loses no acknowledged signature', { time
       ...process.env, BENCH_SECONDS: '1', BENCH_ROUNDS: '1', BENCH_CONNECTIONS: '32', BENCH_ONLY: '',
       // Small enough for today's worker (about 8 mails a second) to deliver within the deadlines.
       BENCH_JOURNEY_RATES: '20', BENCH_JOURNEY_SECONDS: '1', BENCH_BACKLOG: '40', BENCH_MAIL_DELAY_MS: '5', BENCH_MAIL_BASELINE: '200',
-      BENCH_MAIL_DEADLINE: '30', BENCH_DRAIN_DEADLINE: '30',
+      BENCH_MAIL_DEADLINE: '30', BENCH_DRAIN_DEADLINE: '30', BENCH_BULK: '60', BENCH_BULK_RATE: '20',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -39,6 +39,9 @@ test('the benchmark runs end to end and loses no acknowledged signature', { time
   const engines = process.env.TEST_POSTGRES_URL ? ['SQLite', 'PostgreSQL'] : ['SQLite'];
   for (const engine of engines) {
     assert.match(out, new RegExp(`^${engine}, signer journey at 20/s: \\d+ acknowledged, .*: OK$`, 'm'));
+    assert.match(out, new RegExp(`^${engine}, signer journey at 20/s with 60 update mails queued: \\d+ acknowledged, .*: OK$`, 'm'));
+    assert.match(out, new RegExp(`^${engine}, bulk update's cost to a new signer at 20/s: p95 wait \\d+ ms with 60 update mails queued, \\d+ ms without, [+-]\\d+ ms `, 'm'));
+    assert.match(out, new RegExp(`^\\| signer journey, 20 arrivals/s for 1 s with 60 update mails queued, ${engine} \\|.*\\| p95 wait [+-]\\d+ ms against the same journey`, 'm'));
     assert.match(out, new RegExp(`^${engine}, backlog drain: 40 queued, .*: OK$`, 'm'));
   }
   if (process.env.TEST_POSTGRES_URL) {

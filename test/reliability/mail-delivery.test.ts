@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
 import { openEngine } from '../../src/store/engine.ts';
 import { openStore } from '../../src/store/kysely-store.ts';
+import { loadConfig } from '../../src/config.ts';
 import { postgresAvailable, postgresDatabase, testEngines } from '../support/engines.ts';
 import { spawnServer } from '../support/child-server.ts';
 import { startSmtpSink } from '../support/smtp.ts';
@@ -31,6 +32,27 @@ async function unsentMail(databaseUrl: string): Promise<number> {
   try {
     const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
     return Number(row.n);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Ids of unsent mail leased to the process with this pid (worker names hold it: host:pid:random). */
+async function unsentHeldBy(databaseUrl: string, pid: number): Promise<number[]> {
+  const { db } = openEngine(databaseUrl);
+  try {
+    const rows = await db.selectFrom('outbox').select('id').where('claimed_by', 'like', `%:${pid}:%`).where('sent_at', 'is', null).execute();
+    return rows.map((r) => r.id);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function allSent(databaseUrl: string, ids: number[]): Promise<boolean> {
+  const { db } = openEngine(databaseUrl);
+  try {
+    const rows = await db.selectFrom('outbox').select('id').where('id', 'in', ids).where('sent_at', 'is not', null).execute();
+    return rows.length === ids.length;
   } finally {
     await db.destroy();
   }
@@ -95,6 +117,47 @@ describe('two processes share one PostgreSQL outbox', { skip: !(await postgresAv
       const to = smtp.messages.map(recipient);
       assert.equal(to.length, 400, 'nothing sent twice');
       assert.equal(new Set(to).size, 400, 'nothing lost');
+    } finally {
+      await smtp.close();
+      await db.drop();
+    }
+  });
+
+  test('one of them SIGKILLed mid-send: the other sends what it held within about the lease, each mail at most once more', { timeout: 120_000 }, async (t) => {
+    // The default lease, as deployed: the dead process's mail waits out at most this (decision 0042).
+    const leaseMs = loadConfig({ NODE_ENV: 'test' }).mailLeaseMs;
+    const db = await postgresDatabase();
+    // A slow relay, so that the killed process has mail leased and in flight.
+    const smtp = await startSmtpSink(0, { delayMs: 100 });
+    const env = { DATABASE_URL: db.url, SMTP_URL: smtp.url, MAIL_CONCURRENCY: String(CONCURRENCY) };
+    try {
+      const doomed = await spawnServer(env);
+      const survivor = await spawnServer(env);
+      try {
+        await queueMail(db.url, 600, 'orphan');
+        await waitFor(() => smtp.messages.length >= 100, 'both processes deliver', 30_000);
+        await waitFor(async () => (await unsentHeldBy(db.url, doomed.child.pid!)).length > 0, 'the first process holds mail', 10_000);
+        doomed.child.kill('SIGKILL');
+        await doomed.exited;
+        const killedAt = Date.now();
+        const orphans = await unsentHeldBy(db.url, doomed.child.pid!);
+        assert.ok(orphans.length > 0, 'the killed process held unsent mail');
+        await waitFor(() => allSent(db.url, orphans), 'the killed process’s mail is sent by the other', leaseMs + 30_000);
+        const took = Date.now() - killedAt;
+        t.diagnostic(`${orphans.length} mails held by the killed process, all sent ${took} ms after the kill; ${smtp.messages.length} messages so far`);
+        assert.ok(took < leaseMs + 5000, `the killed process's ${orphans.length} mails were sent ${took} ms after the kill (lease ${leaseMs} ms)`);
+        await waitFor(() => new Set(smtp.messages.map(recipient)).size === 600, 'every mail arrives', 30_000);
+        await waitFor(async () => (await unsentMail(db.url)) === 0, 'every mail is recorded as sent', 10_000);
+      } finally {
+        survivor.child.kill('SIGTERM');
+        await survivor.exited;
+      }
+      const times = new Map<string, number>();
+      for (const to of smtp.messages.map(recipient)) times.set(to, (times.get(to) ?? 0) + 1);
+      assert.ok([...times.values()].every((n) => n <= 2), 'no mail went more than once more');
+      const twice = smtp.messages.length - 600;
+      // Only what the killed process had in flight, or had sent and not yet written down.
+      assert.ok(twice <= 2 * CONCURRENCY, `${twice} mails went twice`);
     } finally {
       await smtp.close();
       await db.drop();

@@ -273,6 +273,9 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.deepEqual(shared.map((m) => m.to), ['p3@example.org', 'u1@example.org']);
       const rest = await claim(later, 5);
       assert.deepEqual(rest.map((m) => m.to), ['u2@example.org', 'u3@example.org'], 'bulk takes what priority leaves');
+      await store.enqueueMail([mail('p4@example.org'), mail('p5@example.org')], later);
+      const full = await claim(new Date(later.getTime() + 1000), 2, 'w1', 1);
+      assert.deepEqual(full.map((m) => m.to), ['p4@example.org', 'p5@example.org'], 'and priority takes the share bulk has no mail for');
     });
 
     test('sent is recorded once; mail handed back keeps its place and its tries', async () => {
