@@ -42,8 +42,6 @@ export interface AppDeps {
   services: ServiceContext;
   /** Cached counts and pages; built by buildApp when not given. */
   reads?: PublicReads;
-  /** Called when a request queued mail, so delivery need not wait for the next tick. */
-  onMailQueued?: () => void;
   /** This process's delivery worker, for the admin area's mail page. */
   mailDeliveryState?: () => { relay: string; inFlight: number };
   /** Kill switches and banner, cached a few seconds; built by buildApp when not given. */

@@ -1,10 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from '../app.ts';
 import type { AfterSigning } from '../../services/sign-petition.ts';
 
 /** What the sign routes (form and API) hand signPetition for the work after the answer: made once per route set. */
-export const afterSigning = (deps: Pick<AppDeps, 'onMailQueued'>, log: FastifyBaseLogger): AfterSigning => ({
-  mailQueued: deps.onMailQueued,
+export const afterSigning = (log: FastifyBaseLogger): AfterSigning => ({
   // The signature is committed and answered; only this courtesy mail is lost.
   failed: (error) => log.error({ err: error }, 'an "already signed" mail was not queued'),
 });

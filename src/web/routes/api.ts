@@ -69,10 +69,9 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...(await deps.signerAreas!.of(petition.id)) };
   });
 
-  const signed = afterSigning(deps, app.log);
+  const signed = afterSigning(app.log);
   app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {
     const result = await signPetition(services, request.params.slug, asRecord(request.body), { ip: request.ip }, signed);
-    if (result === 'confirmation_sent') deps.onMailQueued?.();
     // The two answers are constants: sent as ready JSON, not serialised again for every signer.
     return reply.type('application/json; charset=utf-8').code(result === 'signed' ? 201 : 202).send(result === 'signed' ? SIGNED : CONFIRMATION_SENT);
   });
@@ -86,7 +85,6 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.post('/petitions/:slug/updates', { config: writeRateLimit }, async (request: SlugRequest, reply) => {
     const user = await authenticate(request);
     const update = await postUpdate(services, user, request.params.slug, asRecord(request.body));
-    deps.onMailQueued?.();
     return reply.code(201).send(updateJson(update));
   });
 

@@ -84,7 +84,6 @@ export const campaignRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
     const raw = asRecord(request.body);
     const result = await attemptForm(raw, () => startPetition(services, raw, campaign));
     if (!result.ok) return html(reply.header('cache-control', 'no-store'), renderPage(<CampaignStartPage campaign={campaign} form={result.form} />), 422);
-    deps.onMailQueued?.();
     return reply.redirect(`/petitions/new/sent?kind=${result.value.kind}`, 303);
   });
 };

@@ -42,7 +42,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => startPetition(services, raw));
     if (!result.ok) return html(reply, renderPage(<StartPage form={result.form} categories={await store.listCategories()} />), 422);
-    deps.onMailQueued?.();
     // Post, redirect, get: reloading the answer must not start the petition twice.
     return reply.redirect(`/petitions/new/sent?kind=${result.value.kind}`, 303);
   });
@@ -74,7 +73,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => requestSignIn(services, raw));
     if (!result.ok) return html(reply, renderPage(<SignInPage form={result.form} sent={false} />), 422);
-    deps.onMailQueued?.();
     return html(reply, renderPage(<SignInPage form={emptyForm()} sent />));
   });
 
@@ -129,7 +127,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => postUpdate(services, user, petition.slug, raw));
     if (!result.ok) return showManage(reply, petition, { update: result.form }, 422);
-    deps.onMailQueued?.();
     return done(reply, petition, 'updated');
   });
 
@@ -138,7 +135,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => declareVictory(services, petition, raw));
     if (!result.ok) return showManage(reply, petition, { victory: result.form }, 422);
-    deps.onMailQueued?.();
     return done(reply, petition, 'won');
   });
 

@@ -101,13 +101,12 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return reply.type('text/html; charset=utf-8').send(page.body);
   });
 
-  const signed = afterSigning(deps, app.log);
+  const signed = afterSigning(app.log);
   app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {
     const { slug } = request.params;
     const raw = asRecord(request.body);
     try {
       const result = await signPetition(services, slug, raw, { ip: request.ip }, signed);
-      if (result === 'confirmation_sent') deps.onMailQueued?.();
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
