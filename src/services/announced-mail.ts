@@ -70,5 +70,12 @@ function announcing(store: Store, listeners: MailListeners, inTransaction: Notic
       if (!method) bound.set(key, (method = value.bind(target)));
       return method;
     },
+    // A method replaced through the wrapper (a test's fault injection) is what the wrapper hands out
+    // from then on; replacing it with what was read before restores the announcing one.
+    set(target, key, value) {
+      bound.delete(key);
+      if (Object.hasOwn(overrides, key)) return Reflect.set(overrides, key, value);
+      return Reflect.set(target, key, value);
+    },
   });
 }

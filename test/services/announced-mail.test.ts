@@ -83,4 +83,15 @@ describe('the store announces queued mail after its commit', () => {
     await store.addUpdate({ petitionId: petition.id, type: 'update', text: 'News', url: null, createdAt: now, mailSigners: true });
     assert.deepEqual(await heardNow(), [{ what: 'update', outbox: -1 }]);
   });
+
+  test('a method replaced through the wrapper and put back announces again (fault injection in the HTTP tests)', async () => {
+    const original = store.enqueueMail;
+    store.enqueueMail = async () => ({ queued: 0, dropped: 0 });
+    await store.enqueueMail([mail()], now);
+    assert.deepEqual(await heardNow(), []);
+    store.enqueueMail = original;
+    const before = await outboxSize();
+    await store.enqueueMail([mail()], now);
+    assert.deepEqual(await heardNow(), [{ what: 'mail', outbox: before + 1 }]);
+  });
 });
