@@ -5,7 +5,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { Petition } from '../../store/records.ts';
 import { isSignable, PUBLICLY_VISIBLE } from '../../domain/petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
-import { afterSigning } from './after-signing.ts';
+import { afterSigning, SIGN_ROUTE } from './after-signing.ts';
 import { confirmSignature } from '../../services/confirm-signature.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { cleanText } from '../../domain/text.ts';
@@ -18,7 +18,6 @@ import type { FormState } from '../views/form-fields.tsx';
 import { readSearch, searchPetitions } from '../../services/search-petitions.ts';
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
-import { signRateLimit } from './rate-limits.ts';
 import { fillBannerSlot } from '../site-banner.tsx';
 import { answerRemovedPetition } from '../removed-petition.tsx';
 import { SECRET_TOKEN } from '../request-log.ts';
@@ -102,7 +101,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   });
 
   const signed = afterSigning(app.log);
-  app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: SIGN_ROUTE }, async (request, reply) => {
     const { slug } = request.params;
     const raw = asRecord(request.body);
     try {
