@@ -116,13 +116,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(csrf, {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.nodeEnv === 'production' },
   });
-  // The cross-cutting plugins, in the order a request meets them (each route's own hooks in this order too).
+  // The cross-cutting plugins, one concern each. Their app-wide hooks run in this order; a plugin that puts
+  // its per-route hook first runs before one registered earlier (cross-site forms before the kill switches).
   await app.register(securityHeaders, { config });
   // Past its bounds the process answers 503 before any other work (decision 0036); the answer is logged and carries the headers above.
   await installLoadShedding(app, config);
   await app.register(errorAnswers);
   deps.siteSettings ??= new SiteSettingsCache(deps.services.store);
-  // Registered after the kill switches, so a cross-site post is refused before a switch is even read.
+  // After the kill switches, so a cross-site post is refused before a switch is even read.
   await app.register(siteControls, { settings: deps.siteSettings });
   await app.register(crossSiteForms, { baseUrl: config.baseUrl });
   await app.register(cors);
