@@ -10,6 +10,7 @@ import { DevOutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.ts';
 import { Schedule } from './jobs/schedule.ts';
 import { MailDelivery } from './jobs/deliver-mail.ts';
 import { CityGazetteer } from './geo/gazetteer.ts';
+import { announcingQueuedMail } from './services/announced-mail.ts';
 import { buildApp } from './web/app.ts';
 import { connectionDrain } from './web/connection-drain.ts';
 import { ShutdownSteps } from './shutdown.ts';
@@ -82,7 +83,13 @@ function databaseName(url: string): string {
 /** The only place that picks engines and wires the parts together. */
 export async function startServer(config: Config, options: { clock?: () => Date; mailer?: Mailer } = {}): Promise<Running> {
   const clock = options.clock ?? (() => new Date());
-  const store = await openConfiguredStore(config, { writerThread: true });
+  let delivery: MailDelivery | undefined;
+  let schedule: Schedule | undefined;
+  // Whatever queues mail wakes the worker after its commit; updates become outbox mail through their own job.
+  const store = announcingQueuedMail(await openConfiguredStore(config, { writerThread: true }), {
+    mailQueued: () => delivery?.wake(),
+    updatePosted: () => void schedule?.runOnce('queue-update-mail'),
+  });
   const geocoder = new CityGazetteer();
   if (config.demo) await seedDemo(store, clock(), geocoder);
   const batcher = new GroupCommitBatcher({ store, clock, maxInFlight: 2 });
@@ -105,16 +112,9 @@ export async function startServer(config: Config, options: { clock?: () => Date;
     },
   });
   const mailer = options.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom, config.mailConcurrency) : new DevOutboxMailer());
-  let delivery: MailDelivery | undefined;
-  let schedule: Schedule | undefined;
   const app = await buildApp({
     config,
     services: { store, batcher, clock, config, geocoder, screening, petitionsForSigning: new PetitionLookup(store) },
-    // Updates become outbox mail through their own job; everything else is in the outbox already.
-    onMailQueued: () => {
-      delivery?.wake();
-      void schedule?.runOnce('queue-update-mail');
-    },
     mailDeliveryState: () => delivery!.state,
     redis,
   });

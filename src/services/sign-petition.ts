@@ -38,8 +38,6 @@ export type SignResult = 'confirmation_sent' | 'signed';
 
 /** Work that outlives the answer: the "already signed" mail, queued after the signer has theirs. */
 export interface AfterSigning {
-  /** A mail was queued: the delivery worker need not wait for its next tick. */
-  mailQueued?: () => void;
   failed?: (error: unknown) => void;
 }
 
@@ -105,8 +103,7 @@ export async function signPetition(
 async function mailAlreadySigned(ctx: ServiceContext, petition: Petition, to: string, name: string, after: AfterSigning): Promise<void> {
   try {
     const mail = alreadySignedMail({ to, name, kind: petition.kind, petitionTitle: petition.title, petitionUrl: petitionUrl(ctx, petition.slug) });
-    const { queued } = await ctx.store.transaction((tx) => tx.enqueueMail([mail], ctx.clock()));
-    if (queued > 0) after.mailQueued?.();
+    await ctx.store.transaction((tx) => tx.enqueueMail([mail], ctx.clock()));
   } catch (error) {
     after.failed?.(error);
   }

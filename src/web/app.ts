@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -11,8 +11,11 @@ import type { SharedRedis } from '../redis/shared-redis.ts';
 import type { Config } from '../config.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { AppError } from '../domain/errors.ts';
-import { errorHandler, sendError } from './errors.tsx';
-import { rejectCrossSiteForms } from './cross-site.ts';
+import { errorAnswers, notFound, sendError } from './errors.tsx';
+import { crossSiteForms } from './cross-site.ts';
+import { cors } from './cors.ts';
+import { readCaching } from './read-caching.ts';
+import { installRouteDefaults, routeDefaults } from './route-config.ts';
 import { PublicReads } from './public-reads.ts';
 import { LiveCounts } from './live-counts.ts';
 import { countAnnouncer } from './count-announcer.ts';
@@ -31,7 +34,7 @@ import { campaignsApiRoutes } from './routes/campaigns-api.ts';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { SiteSettingsCache } from '../services/site-settings.ts';
 import { SignerAreasCache } from '../services/signer-areas.ts';
-import { installSiteControls } from './site-controls.ts';
+import { siteControls } from './site-controls.ts';
 import { adminRoutes } from './routes/admin.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { installRequestLog } from './request-log.ts';
@@ -42,8 +45,6 @@ export interface AppDeps {
   services: ServiceContext;
   /** Cached counts and pages; built by buildApp when not given. */
   reads?: PublicReads;
-  /** Called when a request queued mail, so delivery need not wait for the next tick. */
-  onMailQueued?: () => void;
   /** This process's delivery worker, for the admin area's mail page. */
   mailDeliveryState?: () => { relay: string; inFlight: number };
   /** Kill switches and banner, cached a few seconds; built by buildApp when not given. */
@@ -76,11 +77,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, config.requestTimeoutMs / 4)),
     },
     // The router's own errors (bad percent-encoding, over-long segments) get our error shape too.
+    // No route is known here, so the address alone says whether the answer is the API's.
     frameworkErrors: (error, request, reply) =>
       sendError(
         error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new AppError('NOT_FOUND', 'There is nothing at this address.') : new AppError('MALFORMED_BODY', 'The address is not valid.'),
         request,
         reply,
+        request.url.startsWith('/api/'),
       ),
     logger:
       config.logLevel === 'silent'
@@ -96,6 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Beyond this many open connections new ones are closed at once, before they cost a file descriptor each.
   app.server.maxConnections = config.maxConnections;
+  // Each route's config says which of the plugins below apply to it, read once as it is registered
+  // (decision 0048); this first hook fills in what its plugin gives every route in it (the API's).
+  installRouteDefaults(app);
   installRequestLog(app);
 
   // Every route, as registered: the OpenAPI test checks each /api/v1 route is described.
@@ -110,11 +116,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(csrf, {
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.nodeEnv === 'production' },
   });
-  const headers = securityHeaders(config);
-  app.addHook('onRequest', headers.onRequest);
-  app.addHook('onRoute', headers.onRoute);
+  // The cross-cutting plugins, one concern each. Their app-wide hooks run in this order; a plugin that puts
+  // its per-route hook first runs before one registered earlier (cross-site forms before the kill switches).
+  await app.register(securityHeaders, { config });
   // Past its bounds the process answers 503 before any other work (decision 0036); the answer is logged and carries the headers above.
   await installLoadShedding(app, config);
+  await app.register(errorAnswers);
+  deps.siteSettings ??= new SiteSettingsCache(deps.services.store);
+  // After the kill switches, so a cross-site post is refused before a switch is even read.
+  await app.register(siteControls, { settings: deps.siteSettings });
+  await app.register(crossSiteForms, { baseUrl: config.baseUrl });
+  await app.register(cors);
   if (config.rateLimit) {
     // With several processes the limits live in Redis, so each client has one budget, not one per process.
     // skipOnError: if Redis is down, serve without limits rather than refuse everyone; the store is behind
@@ -122,43 +134,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const { redis } = deps;
     await app.register(rateLimit, { global: false, ...(redis ? { store: guardedRateLimitStore(redis, `${redis.namespace}rate:`), skipOnError: true } : {}) });
   }
-  // Pages link assets with a content hash (asset-urls.ts), so they may be kept for a year.
-  await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: '365d', immutable: true });
-  await app.register(fastifyStatic, { root: LEAFLET_DIR, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '365d', immutable: true });
-
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendError(new AppError('NOT_FOUND', 'There is nothing at this address.'), request, reply));
-  app.addHook('onRequest', rejectCrossSiteForms(config.baseUrl));
-  deps.siteSettings ??= new SiteSettingsCache(deps.services.store);
-  installSiteControls(app, deps.siteSettings);
-
   deps.reads ??= new PublicReads(deps.services);
   deps.signerAreas ??= new SignerAreasCache(deps.services.store);
   const reads = deps.reads;
-  // Signing moves counts, which commits report to the cache; any other write may change what a
-  // petition page shows (an edit, an update, a moderator's decision): forget the cached reads.
-  // Decided per route as it is registered, so reads and signatures carry no hook for it at all.
-  // Only after a write that went through (decision 0033): the handler ran (no hook turned the request
-  // away: a cross-site post, a bad CSRF token, no staff session, a paused site, a rate limit) and
-  // answered 2xx or 3xx. A flood of refused posts must not make every reader's page a fresh render.
-  const reachedHandler = new WeakSet<FastifyRequest>();
-  const markReached = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    reachedHandler.add(request);
-    done();
-  };
-  const forgetReads = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400 && reachedHandler.has(request)) {
-      reads.forgetAll();
-      deps.services.petitionsForSigning?.forgetAll();
-    }
-    done();
-  };
-  app.addHook('onRoute', (route) => {
-    if ([route.method].flat().every((m) => m === 'GET' || m === 'HEAD') || /\/signatures$/.test(route.url)) return;
-    // Last among the route's preHandlers, so it marks only requests that every check let through.
-    route.preHandler = [...[route.preHandler ?? []].flat(), markReached];
-    route.onResponse = [...[route.onResponse ?? []].flat(), forgetReads];
-  });
+  // Signing moves counts, which commits report to the cache (below); other writes forget cached reads.
+  await app.register(readCaching, { caches: [reads, deps.services.petitionsForSigning] });
+  // Pages link assets with a content hash (asset-urls.ts), so they may be kept for a year.
+  await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: '365d', immutable: true });
+  await app.register(fastifyStatic, { root: LEAFLET_DIR, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '365d', immutable: true });
 
   // Live counts: this process's commits at once; with Redis, every process's (one message per commit).
   const live = new LiveCounts(undefined, config.liveStreamsPerClient);
@@ -186,9 +169,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(shareRoutes(deps));
   await app.register(yourSignatureRoutes(deps));
   await app.register((await import('./routes/delivery.tsx')).deliveryRoutes(deps));
-  await app.register(apiRoutes(deps), { prefix: '/api/v1' });
-  await app.register(trustApiRoutes(deps), { prefix: '/api/v1/admin' });
-  await app.register(campaignsApiRoutes(deps), { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      // Every route in here is the JSON API, and so is every address under it that no route takes.
+      routeDefaults(api, { api: true });
+      api.setNotFoundHandler(notFound);
+      await api.register(apiRoutes(deps));
+      await api.register(trustApiRoutes(deps), { prefix: '/admin' });
+      await api.register(campaignsApiRoutes(deps));
+    },
+    { prefix: '/api/v1' },
+  );
   await app.register(campaignRoutes(deps));
   await app.register(apiDocsRoutes(deps));
   await app.register(adminRoutes(deps));

@@ -1,22 +1,31 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import { sendError } from './errors.tsx';
+import { appWide, routeMethods, UNSAFE_METHODS } from './route-config.ts';
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `allowed`: posts from other sites are taken (unsubscribing is harmless and carries its own proof;
+     * mail providers post it from their servers, RFC 8058).
+     */
+    crossSitePosts?: 'allowed';
+  }
+}
 
 /**
  * CSRF defence for HTML forms. Petition pages are cached and shared, so their sign form cannot carry
  * a per-visitor token; instead browsers tell us where a post comes from (Sec-Fetch-Site, Origin),
  * and any cross-site form post is refused. See docs/decisions/0005-csrf-on-cached-pages.md.
- * The JSON API is exempt: it only accepts application/json, which a cross-site form cannot send.
+ * Decided per route as it is registered: only routes that take unsafe methods get the check, and not
+ * the JSON API's (`config.api`: it only accepts application/json, which a cross-site form cannot send)
+ * nor routes that allow cross-site posts. An address no route takes is answered 404 whatever its origin.
  */
-export const rejectCrossSiteForms = (baseUrl: string) => {
+export const crossSiteForms = appWide(async (app: FastifyInstance, { baseUrl }: { baseUrl: string }) => {
   const ownOrigin = new URL(baseUrl).origin;
-  // Callback style: every request passes through here, and most (reads, the JSON API) at once;
-  // an async hook would cost each of them a promise.
-  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    // Unsubscribing is harmless and carries its own proof; mail providers post it from their servers (RFC 8058).
-    if (!UNSAFE.has(request.method) || request.url.startsWith('/api/') || request.url.startsWith('/unsubscribe/')) return done();
+  // Callback style: an async hook would cost each post a promise.
+  const check = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (!UNSAFE_METHODS.has(request.method)) return done();
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
     const sameHost = origin !== undefined && hostOf(origin) === request.headers.host;
@@ -25,7 +34,12 @@ export const rejectCrossSiteForms = (baseUrl: string) => {
     if (crossSite) return void sendError(new AppError('CROSS_SITE_POST', 'This form can only be sent from this site.'), request, reply);
     done();
   };
-};
+  app.addHook('onRoute', (route) => {
+    if (route.config?.api || route.config?.crossSitePosts === 'allowed' || !routeMethods(route).some((m) => UNSAFE_METHODS.has(m))) return;
+    // Before the route's other hooks (the kill switch, the rate limit), as when it ran on every request.
+    route.onRequest = [check, ...[route.onRequest ?? []].flat()];
+  });
+});
 
 const hostOf = (origin: string): string | undefined => {
   try {

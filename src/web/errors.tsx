@@ -1,8 +1,9 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
 import { isDatabaseUnavailable, storageFault, type StorageFault } from '../store/unavailable.ts';
 import { renderPage } from './render.ts';
 import { MessagePage } from './views/simple-pages.tsx';
+import { appWide, scopeConfig } from './route-config.ts';
 
 /** The one map from error codes to HTTP statuses. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -64,14 +65,19 @@ function toAppError(error: FastifyError): AppError {
   return new AppError('MALFORMED_BODY', 'The request could not be read.');
 }
 
-export const isApiRequest = (request: FastifyRequest): boolean => request.url.startsWith('/api/');
+/**
+ * Whether an answer goes out as the API's JSON: the route's config says (the API plugin sets it for its
+ * routes), and a not-found answer takes its plugin's. Read only on the way out with an error.
+ */
+export const isApiRequest = (request: FastifyRequest): boolean => (request.routeOptions.config?.api ?? scopeConfig(request.server).api) === true;
 
-export function sendError(error: AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** Answers with an expected error: JSON for the API, a page otherwise. `api` only where no route is known (the router's own errors). */
+export function sendError(error: AppError, request: FastifyRequest, reply: FastifyReply, api = isApiRequest(request)): FastifyReply {
   const status = STATUS[error.code];
   reply.code(status);
   // A page that needs a sign-in sends the visitor to sign in (never to a URL taken from the request).
-  if (error.code === 'UNAUTHENTICATED' && !isApiRequest(request)) return reply.redirect('/sign-in', 303);
-  if (isApiRequest(request)) {
+  if (error.code === 'UNAUTHENTICATED' && !api) return reply.redirect('/sign-in', 303);
+  if (api) {
     const fields = Object.keys(error.fields).length > 0 ? { fields: error.fields } : {};
     return reply.type('application/json').send({ error: { code: error.code, message: error.message, ...fields } });
   }
@@ -116,3 +122,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   return sendError(toAppError(error), request, reply);
 }
+
+/** The answer for an address no route takes; the API plugin sets it for its own addresses too, which then answer as JSON. */
+export const notFound = (request: FastifyRequest, reply: FastifyReply) => sendError(new AppError('NOT_FOUND', 'There is nothing at this address.'), request, reply);
+
+/** Every error and every unknown address, for the whole app, answered in our shape with the one status map above. */
+export const errorAnswers = appWide(async (app: FastifyInstance) => {
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFound);
+});

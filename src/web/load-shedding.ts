@@ -59,7 +59,7 @@ export async function installLoadShedding(app: FastifyInstance, config: Pick<Con
     eventLoopUtilizationMode: 'interval',
     sampleInterval: SAMPLE_MS,
     // Called only while a bound is passed. Returning nothing lets the request through; a rejection
-    // goes to the error handler, which answers in our shape (JSON under /api/, a page otherwise).
+    // goes to the error handler, which answers in our shape (JSON for the API's routes, a page otherwise).
     pressureHandler: (request, reply, type, value) => {
       if (!shed(request, type, value ?? 0)) return;
       shedSinceLog++;

@@ -1,7 +1,8 @@
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Config } from '../config.ts';
+import { appWide, scopeConfig } from './route-config.ts';
 
 /** Route config flag: the route's page may be shown in other sites' frames (the embed widget). */
 export interface FrameableRoute {
@@ -22,10 +23,13 @@ declare module 'fastify' {
  * request (a tenth of a signature's time in a profile), and reading the route's config to pick a
  * policy allocated a fresh `routeOptions` object. So helmet runs once here, against a recording
  * response, and each request copies the recorded headers onto the reply: Fastify writes them with
- * the rest in one `writeHead`. `onRequest` goes on every request (404s and errors included);
- * `onRoute` gives the few frameable routes a second hook that swaps in their policy.
+ * the rest in one `writeHead`. `onRequest` goes on every request (404s, load shedding's 503s and errors
+ * included) and picks the page or the API policy by the scope it runs in (the API plugin's routes and
+ * its not-found answers), read once from the hook's instance; `onRoute` gives the few frameable routes,
+ * and an API route declared outside the API plugin, a second hook that swaps in their policy.
+ * Register first, so every answer after it carries the headers.
  */
-export function securityHeaders(config: Pick<Config, 'mapTileUrl' | 'nodeEnv'>) {
+export const securityHeaders = appWide(async (app: FastifyInstance, { config }: { config: Pick<Config, 'mapTileUrl' | 'nodeEnv'> }) => {
   const tileOrigin = new URL(config.mapTileUrl.replace(/\{[a-z]\}/g, 'a')).origin;
   const policy = (frameAncestors: string[]) =>
     recorded(
@@ -57,23 +61,26 @@ export function securityHeaders(config: Pick<Config, 'mapTileUrl' | 'nodeEnv'>) 
     );
   const closed = policy(["'none'"]);
   const frameable = policy(['*']);
-  const dropped = Object.keys(closed).filter((name) => !(name in frameable));
-  const frame = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    for (const name of dropped) reply.removeHeader(name);
-    reply.headers(frameable);
-    done();
-  };
   const api = apiHeaders(closed);
-  return {
-    onRequest: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-      reply.headers(request.url.startsWith('/api/') ? api : closed);
+  const swapTo = (policy: Record<string, string>) => {
+    const dropped = Object.keys(closed).filter((name) => !(name in policy));
+    return (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      for (const name of dropped) reply.removeHeader(name);
+      reply.headers(policy);
       done();
-    },
-    onRoute: (route: RouteOptions) => {
-      if ((route.config as FrameableRoute | undefined)?.frameable) route.onRequest = [...[route.onRequest ?? []].flat(), frame];
-    },
+    };
   };
-}
+  const frame = swapTo(frameable);
+  const toApi = swapTo(api);
+  app.addHook('onRequest', function (this: FastifyInstance, _request, reply, done) {
+    reply.headers(scopeConfig(this).api ? api : closed);
+    done();
+  });
+  app.addHook('onRoute', function (route) {
+    if (route.config?.frameable) route.onRequest = [...[route.onRequest ?? []].flat(), frame];
+    else if (route.config?.api && !scopeConfig(this).api) route.onRequest = [...[route.onRequest ?? []].flat(), toApi];
+  });
+});
 
 /**
  * What a JSON answer needs of the page policy (OWASP's REST security headers): it is never a

@@ -3,26 +3,37 @@ import { AppError } from '../domain/errors.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
 import type { SiteSettingsCache } from '../services/site-settings.ts';
 import { sendError } from './errors.tsx';
+import { appWide, routeMethods } from './route-config.ts';
 import { BANNER_SLOT, fillBannerSlot } from './site-banner.tsx';
 
-type Switch = 'signing' | 'starting';
+export type Switch = 'signing' | 'starting';
 
-/**
- * Every way in to signing or to starting something new, by method and route. Checked at the door
- * (onRequest, before any body is read), so a paused site spends nothing on a flood it was paused for.
- */
-export const GUARDED: Record<string, Switch> = {
-  'POST /petitions/:slug/signatures': 'signing',
-  'POST /api/v1/petitions/:slug/signatures': 'signing',
-  'GET /petitions/new': 'starting',
-  'POST /petitions/new': 'starting',
-  'POST /api/v1/petitions': 'starting',
-  'GET /campaigns/:slug/start': 'starting',
-  'POST /campaigns/:slug/start': 'starting',
-  'GET /campaigns/new': 'starting',
-  'POST /campaigns/new': 'starting',
-  'POST /api/v1/campaigns': 'starting',
-};
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The kill switch that pauses this route: every way in to signing or to starting something new
+     * declares one (a test lists them), so a paused site spends nothing on the flood it was paused for.
+     */
+    pause?: Switch;
+  }
+}
+
+/** Route config for a way in to starting a petition or a campaign. */
+export const PAUSED_WITH_STARTING = { pause: 'starting' } as const;
+
+/** A route a switch pauses, as registered. */
+export interface GuardedRoute {
+  method: string;
+  url: string;
+  pause: Switch;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route a kill switch pauses, collected as routes are registered (HEAD left out). */
+    guardedRoutes: readonly GuardedRoute[];
+  }
+}
 
 const PAUSED: Record<Switch, { on: (s: SiteSettings) => boolean; error: () => AppError }> = {
   signing: {
@@ -36,29 +47,29 @@ const PAUSED: Record<Switch, { on: (s: SiteSettings) => boolean; error: () => Ap
 };
 
 /**
- * Installs the kill switches and the banner on every route of the app (call before registering
- * routes). Callback-style hooks: most requests pass straight through without a promise.
- * Each guarded route gets its own onRequest hook when it is registered, so the other routes (the
- * count, the page) carry no check at all, and none reads `request.routeOptions` per request (a
- * getter that builds a new object each time). It goes first among the route's own hooks, so a
- * paused site answers before a rate limit counts the request.
+ * The kill switches and the banner, on every route of the app (register before the routes).
+ * Callback-style hooks: most requests pass straight through without a promise.
+ * Each route whose config names a switch gets its own onRequest hook when it is registered, so the
+ * other routes (the count, the page) carry no check at all, and none reads `request.routeOptions`
+ * per request (a getter that builds a new object each time). It goes first among the route's own
+ * hooks, so a paused site answers before a rate limit counts the request. Checked at the door
+ * (onRequest, before any body is read).
  */
-export function installSiteControls(app: FastifyInstance, settings: SiteSettingsCache): void {
+export const siteControls = appWide(async (app: FastifyInstance, { settings }: { settings: SiteSettingsCache }) => {
+  const guarded: GuardedRoute[] = [];
+  app.decorate('guardedRoutes', guarded);
   app.addHook('onRoute', (route) => {
-    const switches: Record<string, Switch> = {};
-    for (const method of [route.method].flat()) {
-      const guarded = GUARDED[`${method === 'HEAD' ? 'GET' : method} ${route.url}`];
-      if (guarded) switches[method] = guarded;
-    }
-    if (Object.keys(switches).length === 0) return;
+    const paused = route.config?.pause;
+    if (!paused) return;
+    if (!(paused in PAUSED)) throw new Error(`${route.url}: config.pause names no switch: ${String(paused)}`);
+    for (const method of routeMethods(route)) if (method !== 'HEAD') guarded.push({ method, url: route.url, pause: paused });
+    const { on, error } = PAUSED[paused];
     const guard = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
-      const guarded = switches[request.method];
-      if (!guarded) return done();
       settings.current().then((now) => {
-        if (!PAUSED[guarded].on(now)) return done();
+        if (!on(now)) return done();
         // Answered here, so `done` is not called: the request goes no further.
         reply.header('retry-after', '600').header('cache-control', 'no-store');
-        sendError(PAUSED[guarded].error(), request, reply);
+        sendError(error(), request, reply);
       }, done);
     };
     route.onRequest = [guard, ...[route.onRequest ?? []].flat()];
@@ -69,4 +80,4 @@ export function installSiteControls(app: FastifyInstance, settings: SiteSettings
     if (!html) return done(null, payload);
     settings.current().then((now) => done(null, fillBannerSlot(payload as string, now.banner)), done);
   });
-}
+});

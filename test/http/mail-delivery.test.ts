@@ -107,6 +107,30 @@ for (const { engine, skip, create } of await testEngines()) {
       });
     });
 
+    describe('mail leaves as soon as it is committed', () => {
+      before(() => start({ MAIL_CONCURRENCY: '4' }));
+      after(stop);
+
+      // No route tells the worker any more (decision 0049): the store announces what it queued. The idle
+      // look comes once a second, so five mails each arriving within 300 ms did not wait for it.
+      test('five signers’ confirmations each reach the relay well within the idle look', async () => {
+        const { slug } = await createPetitionViaApi(server);
+        const arrival = async (to: string, send: () => Promise<Response>) => {
+          const seen = smtp.messages.filter((m) => recipient(m) === to).length;
+          const started = Date.now();
+          assert.equal((await send()).status, 202);
+          await waitUntil(() => smtp.messages.filter((m) => recipient(m) === to).length > seen, `mail to ${to}`);
+          return Date.now() - started;
+        };
+        const sign = (email: string) => () => server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Signer', email });
+        // The first mail also opens the relay's connections; the five after it are timed.
+        await arrival('warm-up@example.org', sign('warm-up@example.org'));
+        const waits = [];
+        for (let i = 0; i < 5; i++) waits.push(await arrival(`prompt-${i}@example.org`, sign(`prompt-${i}@example.org`)));
+        assert.ok(waits.every((ms) => ms < 300), `waits: ${waits.join(', ')} ms`);
+      });
+    });
+
     describe('the relay’s quota', () => {
       before(() => start({ MAIL_CONCURRENCY: '8', MAIL_RATE_PER_SECOND: '20' }));
       after(stop);

@@ -101,6 +101,23 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal((await mo.submit('/admin/queue', '/admin/settings', { signingPaused: 'yes' })).status, 403, 'settings are for administrators');
     });
 
+    // Routes declare their switch (config.pause); a new way in to signing or starting that forgets it fails here.
+    test('every way in to signing or to starting something is paused by its switch, and nothing else is', () => {
+      const guarded = server.app.guardedRoutes.map((r) => `${r.pause}: ${r.method} ${r.url}`).sort();
+      assert.deepEqual(guarded, [
+        'signing: POST /api/v1/petitions/:slug/signatures',
+        'signing: POST /petitions/:slug/signatures',
+        'starting: GET /campaigns/:slug/start',
+        'starting: GET /campaigns/new',
+        'starting: GET /petitions/new',
+        'starting: POST /api/v1/campaigns',
+        'starting: POST /api/v1/petitions',
+        'starting: POST /campaigns/:slug/start',
+        'starting: POST /campaigns/new',
+        'starting: POST /petitions/new',
+      ]);
+    });
+
     test('pausing signing replaces the form with a notice and the API answers 503; resuming restores both', async () => {
       const settings = (fields: Record<string, string>) => admin.submit('/admin/settings', '/admin/settings', fields);
       const { slug } = await createPetitionViaApi(server, { title: 'Keep the library open late' });

@@ -60,6 +60,21 @@ describe('security battery (SQLite)', () => {
     assert.ok(!/^[=+@-]/m.test(csv.replace(/^\uFEFF/, '')), 'no CSV cell starts a formula');
   });
 
+  test('CORS: the public API reads may be read from any site; its writes, the admin API and pages may not', async () => {
+    const { slug } = await createPetitionViaApi(server, { title: 'Readable from anywhere' });
+    for (const path of ['/api/v1/petitions', `/api/v1/petitions/${slug}`, `/api/v1/petitions/${slug}/count`, '/api/v1/categories']) {
+      assert.equal((await server.request(path)).headers.get('access-control-allow-origin'), '*', path);
+    }
+    const refused = [
+      await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Cora', email: 'cora@example.org' }),
+      await server.request(`/api/v1/petitions/${slug}`, { method: 'HEAD' }),
+      await server.request('/api/v1/admin/signing-alerts', { headers: { authorization: `Bearer ${await server.adminToken()}` } }),
+      await server.request(`/petitions/${slug}`),
+      await server.request('/api/v1/nothing-here'),
+    ];
+    for (const res of refused) assert.equal(res.headers.get('access-control-allow-origin'), null, `${res.url} ${res.status}`);
+  });
+
   test('headers: a strict CSP with no framing, nosniff and a same-origin referrer on pages, the API and assets; HSTS only in production', async () => {
     for (const path of ['/', '/api/v1/petitions', '/assets/site.css', '/api/v1/nothing-here']) {
       const res = await server.request(path);

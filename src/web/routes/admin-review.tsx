@@ -64,7 +64,6 @@ export function reviewRoutes(app: FastifyInstance, deps: AppDeps, staffOf: Staff
       const raw = asRecord(request.body);
       const result = await attemptForm(raw, () => moderatePetition(services, staff, request.params.slug, decision, raw));
       if (!result.ok) return showReview(reply, staff, request.params.slug, { [decision]: result.form }, 422);
-      deps.onMailQueued?.();
       return reply.redirect(`/admin/queue?done=${decision}`, 303);
     });
   }

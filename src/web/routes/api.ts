@@ -5,14 +5,16 @@ import { petitionNotFound } from '../../domain/errors.ts';
 import { requireVisible } from '../../services/visible-petition.ts';
 import { AREA_PRIVACY_FLOOR } from '../../domain/areas.ts';
 import { signPetition } from '../../services/sign-petition.ts';
-import { afterSigning } from './after-signing.ts';
+import { afterSigning, SIGN_ROUTE } from './after-signing.ts';
 import { createPetition } from '../../services/create-petition.ts';
 import { postUpdate } from '../../services/post-update.ts';
 import { authenticate as authenticateToken, requireJsonPosts } from './api-auth.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { addCategory, removeCategory } from '../../services/categories.ts';
 import { petitionJson, petitionWithUpdatesJson, updateJson } from '../presenters.ts';
-import { signRateLimit, writeRateLimit } from './rate-limits.ts';
+import { writeRateLimit } from './rate-limits.ts';
+import { routeDefaults } from '../route-config.ts';
+import { PAUSED_WITH_STARTING } from '../site-controls.ts';
 import { readSearch, searchPetitions, type SearchParams } from '../../services/search-petitions.ts';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -24,11 +26,8 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   const { services, config } = deps;
   const { store } = services;
 
-  // Public reads may be called from any site; writes only with JSON, which forms cannot send.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.method === 'GET') reply.header('access-control-allow-origin', '*');
-    done();
-  });
+  // Public reads may be called from any site (cors.ts); writes only with JSON, which forms cannot send.
+  routeDefaults(app, { cors: 'public-reads' });
   app.addHook('preValidation', requireJsonPosts);
   const authenticate = (request: FastifyRequest) => authenticateToken(store, request);
 
@@ -63,15 +62,14 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return { slug: petition.slug, floor: AREA_PRIVACY_FLOOR, ...(await deps.signerAreas!.of(petition.id)) };
   });
 
-  const signed = afterSigning(deps, app.log);
-  app.post('/petitions/:slug/signatures', { config: signRateLimit }, async (request: SlugRequest, reply) => {
+  const signed = afterSigning(app.log);
+  app.post('/petitions/:slug/signatures', { config: SIGN_ROUTE }, async (request: SlugRequest, reply) => {
     const result = await signPetition(services, request.params.slug, asRecord(request.body), { ip: request.ip }, signed);
-    if (result === 'confirmation_sent') deps.onMailQueued?.();
     // The two answers are constants: sent as ready JSON, not serialised again for every signer.
     return reply.type('application/json; charset=utf-8').code(result === 'signed' ? 201 : 202).send(result === 'signed' ? SIGNED : CONFIRMATION_SENT);
   });
 
-  app.post('/petitions', { config: writeRateLimit }, async (request, reply) => {
+  app.post('/petitions', { config: { ...writeRateLimit, ...PAUSED_WITH_STARTING } }, async (request, reply) => {
     const user = await authenticate(request);
     const petition = await createPetition(services, user, asRecord(request.body));
     return reply.code(201).send(petitionWithUpdatesJson(config.baseUrl, petition, []));
@@ -80,7 +78,6 @@ export const apiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   app.post('/petitions/:slug/updates', { config: writeRateLimit }, async (request: SlugRequest, reply) => {
     const user = await authenticate(request);
     const update = await postUpdate(services, user, request.params.slug, asRecord(request.body));
-    deps.onMailQueued?.();
     return reply.code(201).send(updateJson(update));
   });
 

@@ -6,6 +6,7 @@ import { asRecord } from '../../services/field-reader.ts';
 import { campaignJson } from '../presenters.ts';
 import { authenticate, requireJsonPosts } from './api-auth.ts';
 import { writeRateLimit } from './rate-limits.ts';
+import { PAUSED_WITH_STARTING } from '../site-controls.ts';
 
 /** `/api/v1/campaigns`: create one (token), read one with its local petitions and total. */
 export const campaignsApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
@@ -15,7 +16,7 @@ export const campaignsApiRoutes = (deps: AppDeps) => async (app: FastifyInstance
     if (request.method === 'GET') reply.header('access-control-allow-origin', '*');
   });
 
-  app.post('/campaigns', { config: writeRateLimit }, async (request, reply) => {
+  app.post('/campaigns', { config: { ...writeRateLimit, ...PAUSED_WITH_STARTING } }, async (request, reply) => {
     const campaign = await createCampaign(services, await authenticate(services.store, request), asRecord(request.body));
     return reply.code(201).send(campaignJson(config.baseUrl, campaign, [], 0));
   });

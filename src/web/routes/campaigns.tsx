@@ -12,6 +12,7 @@ import { CampaignPage, CampaignStartPage, type NearestAnswer } from '../views/ca
 import { NewCampaignPage } from '../views/campaign-new-page.tsx';
 import { emptyForm, type FormState } from '../views/form-fields.tsx';
 import { writeRateLimit } from './rate-limits.ts';
+import { PAUSED_WITH_STARTING } from '../site-controls.ts';
 import { attemptForm } from './forms.ts';
 
 type SlugParams = { Params: { slug: string } };
@@ -39,12 +40,12 @@ export const campaignRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
   const showNew = async (reply: FastifyReply, form: FormState, status = 200) =>
     html(reply.header('cache-control', 'no-store'), renderPage(<NewCampaignPage form={form} categories={await store.listCategories()} csrf={reply.generateCsrf()} />), status);
 
-  app.get('/campaigns/new', async (request, reply) => {
+  app.get('/campaigns/new', { config: PAUSED_WITH_STARTING }, async (request, reply) => {
     await signedIn(request);
     return showNew(reply, emptyForm());
   });
 
-  app.post('/campaigns/new', { preValidation: app.csrfProtection, config: writeRateLimit }, async (request, reply) => {
+  app.post('/campaigns/new', { preValidation: app.csrfProtection, config: { ...writeRateLimit, ...PAUSED_WITH_STARTING } }, async (request, reply) => {
     const user = await signedIn(request);
     const raw = asRecord(request.body);
     const result = await attemptForm(raw, () => createCampaign(services, user, raw));
@@ -72,19 +73,18 @@ export const campaignRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
     return html(reply, renderPage(page));
   });
 
-  app.get<SlugParams & { Querystring: { location?: string } }>('/campaigns/:slug/start', async (request, reply) => {
+  app.get<SlugParams & { Querystring: { location?: string } }>('/campaigns/:slug/start', { config: PAUSED_WITH_STARTING }, async (request, reply) => {
     const campaign = await campaignOr404(request.params.slug);
     // "Start one where you are" after a search carries the place the reader typed.
     const place = queryText(request.query.location);
     return html(reply.header('cache-control', 'no-store'), renderPage(<CampaignStartPage campaign={campaign} form={emptyForm(place ? { location: place } : {})} />));
   });
 
-  app.post<SlugParams>('/campaigns/:slug/start', { config: writeRateLimit }, async (request, reply) => {
+  app.post<SlugParams>('/campaigns/:slug/start', { config: { ...writeRateLimit, ...PAUSED_WITH_STARTING } }, async (request, reply) => {
     const campaign = await campaignOr404(request.params.slug);
     const raw = asRecord(request.body);
     const result = await attemptForm(raw, () => startPetition(services, raw, campaign));
     if (!result.ok) return html(reply.header('cache-control', 'no-store'), renderPage(<CampaignStartPage campaign={campaign} form={result.form} />), 422);
-    deps.onMailQueued?.();
     return reply.redirect(`/petitions/new/sent?kind=${result.value.kind}`, 303);
   });
 };

@@ -12,8 +12,9 @@ import { currentUser, endSession, requireManager, startSession } from '../sessio
 import { emptyForm } from '../views/form-fields.tsx';
 import { StartPage } from '../views/start-page.tsx';
 import { ContinuePage, ManagePage, MyPetitionsPage, SignInPage, petitionFormValues, type ManageForms } from '../views/manage-page.tsx';
-import { MessagePage } from '../views/simple-pages.tsx';
+import { StartSentPage } from '../views/notice-pages.tsx';
 import { writeRateLimit } from './rate-limits.ts';
+import { PAUSED_WITH_STARTING } from '../site-controls.ts';
 import { attemptForm } from './forms.ts';
 import { SECRET_TOKEN } from '../request-log.ts';
 
@@ -36,13 +37,12 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
   const secureCookies = deps.config.nodeEnv === 'production';
   const protectedForm = { preValidation: app.csrfProtection, config: writeRateLimit };
 
-  app.get('/petitions/new', async (_request, reply) => html(reply, renderPage(<StartPage form={emptyForm()} categories={await store.listCategories()} />)));
+  app.get('/petitions/new', { config: PAUSED_WITH_STARTING }, async (_request, reply) => html(reply, renderPage(<StartPage form={emptyForm()} categories={await store.listCategories()} />)));
 
-  app.post('/petitions/new', { config: writeRateLimit }, async (request, reply) => {
+  app.post('/petitions/new', { config: { ...writeRateLimit, ...PAUSED_WITH_STARTING } }, async (request, reply) => {
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => startPetition(services, raw));
     if (!result.ok) return html(reply, renderPage(<StartPage form={result.form} categories={await store.listCategories()} />), 422);
-    deps.onMailQueued?.();
     // Post, redirect, get: reloading the answer must not start the petition twice.
     return reply.redirect(`/petitions/new/sent?kind=${result.value.kind}`, 303);
   });
@@ -50,14 +50,7 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
   app.get<{ Querystring: { kind?: string } }>('/petitions/new/sent', async (request, reply) => {
     // Only the kind travels in the address: echoing a title from it would let anyone word our page.
     const noun = request.query.kind === 'pledge' ? 'pledge' : 'petition';
-    return html(
-      reply,
-      renderPage(
-        <MessagePage title="Check your email">
-          <p>We have emailed you a link to confirm your {noun}. It goes live once you follow it (the link works for 24 hours).</p>
-        </MessagePage>,
-      ),
-    );
+    return html(reply, renderPage(<StartSentPage noun={noun} />));
   });
 
   app.get<{ Params: { token: string } }>('/auth/:token', { config: SECRET_TOKEN }, async (request, reply) => html(reply, renderPage(<ContinuePage token={request.params.token} />)));
@@ -74,7 +67,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => requestSignIn(services, raw));
     if (!result.ok) return html(reply, renderPage(<SignInPage form={result.form} sent={false} />), 422);
-    deps.onMailQueued?.();
     return html(reply, renderPage(<SignInPage form={emptyForm()} sent />));
   });
 
@@ -129,7 +121,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => postUpdate(services, user, petition.slug, raw));
     if (!result.ok) return showManage(reply, petition, { update: result.form }, 422);
-    deps.onMailQueued?.();
     return done(reply, petition, 'updated');
   });
 
@@ -138,7 +129,6 @@ export const organiserRoutes = (deps: AppDeps) => async (app: FastifyInstance) =
     const raw = asRecord(request.body);
     const result = await attempt(raw, () => declareVictory(services, petition, raw));
     if (!result.ok) return showManage(reply, petition, { victory: result.form }, 422);
-    deps.onMailQueued?.();
     return done(reply, petition, 'won');
   });
 

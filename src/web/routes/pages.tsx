@@ -6,7 +6,7 @@ import type { Petition } from '../../store/records.ts';
 import { isSignable } from '../../domain/petition.ts';
 import { requireVisible } from '../../services/visible-petition.ts';
 import { signPetition } from '../../services/sign-petition.ts';
-import { afterSigning } from './after-signing.ts';
+import { afterSigning, SIGN_ROUTE } from './after-signing.ts';
 import { confirmSignature } from '../../services/confirm-signature.ts';
 import { asRecord } from '../../services/field-reader.ts';
 import { cleanText } from '../../domain/text.ts';
@@ -19,7 +19,6 @@ import type { FormState } from '../views/form-fields.tsx';
 import { readSearch, searchPetitions } from '../../services/search-petitions.ts';
 import { ShareLinks } from '../views/share-links.tsx';
 import type { SignFormState } from '../views/sign-form.tsx';
-import { signRateLimit } from './rate-limits.ts';
 import { failedForm } from './forms.ts';
 import { fillBannerSlot } from '../site-banner.tsx';
 import { answerRemovedPetition } from '../removed-petition.tsx';
@@ -96,13 +95,12 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return reply.type('text/html; charset=utf-8').send(page.body);
   });
 
-  const signed = afterSigning(deps, app.log);
-  app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: signRateLimit }, async (request, reply) => {
+  const signed = afterSigning(app.log);
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/signatures', { config: SIGN_ROUTE }, async (request, reply) => {
     const { slug } = request.params;
     const raw = asRecord(request.body);
     try {
       const result = await signPetition(services, slug, raw, { ip: request.ip }, signed);
-      if (result === 'confirmation_sent') deps.onMailQueued?.();
       return reply.redirect(`/petitions/${slug}/${result === 'signed' ? 'signed' : 'check-your-email'}`, 303);
     } catch (error) {
       const form = failedForm(error, raw);

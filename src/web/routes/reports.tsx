@@ -5,7 +5,7 @@ import { asRecord } from '../../services/field-reader.ts';
 import { renderPage } from '../render.ts';
 import { emptyForm } from '../views/form-fields.tsx';
 import { ReportPage } from '../views/report-page.tsx';
-import { MessagePage } from '../views/simple-pages.tsx';
+import { ReportSentPage } from '../views/notice-pages.tsx';
 import { attemptForm } from './forms.ts';
 import { reportRateLimit } from './rate-limits.ts';
 
@@ -34,16 +34,6 @@ export const reportRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
 
   app.get<SlugParams>('/petitions/:slug/report/sent', async (request, reply) => {
     const petition = await reportablePetition(services, request.params.slug);
-    return html(
-      reply,
-      renderPage(
-        <MessagePage title="Thank you for your report">
-          <p>A moderator will look at “{petition.title}”. If it breaks our rules, it will be taken down.</p>
-          <p>
-            <a href={`/petitions/${petition.slug}`}>Back to the {petition.kind}</a>
-          </p>
-        </MessagePage>,
-      ),
-    );
+    return html(reply, renderPage(<ReportSentPage petition={petition} />));
   });
 };

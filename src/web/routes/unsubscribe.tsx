@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { unsubscribe, unsubscribeKey, validUnsubscribeToken } from '../../services/unsubscribe.ts';
 import { renderPage } from '../render.ts';
-import { MessagePage } from '../views/simple-pages.tsx';
+import { NoticePage, UnsubscribePage } from '../views/notice-pages.tsx';
 
 type Params = { Params: { id: string; token: string } };
 
@@ -12,11 +12,7 @@ type Params = { Params: { id: string; token: string } };
  */
 export const unsubscribeRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   const { store } = deps.services;
-  const page = (title: string, body: string) => renderPage(
-    <MessagePage title={title}>
-      <p>{body}</p>
-    </MessagePage>,
-  );
+  const page = (title: string, text: string) => renderPage(<NoticePage title={title} text={text} />);
 
   app.get<Params>('/unsubscribe/:id/:token', { config: { secretParams: ['id', 'token'] } }, async (request, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
@@ -24,21 +20,10 @@ export const unsubscribeRoutes = (deps: AppDeps) => async (app: FastifyInstance)
     if (!Number.isSafeInteger(id) || !validUnsubscribeToken(await unsubscribeKey(store), id, request.params.token)) {
       return reply.code(404).send(page('This link does not work', 'Check that you copied the whole link from the email.'));
     }
-    return reply.send(
-      renderPage(
-        <MessagePage title="Stop update emails?">
-          <p>You will get no more updates about this petition. Your signature still counts.</p>
-          <form method="post" action={`/unsubscribe/${id}/${request.params.token}`}>
-            <button class="button" type="submit">
-              Stop the emails
-            </button>
-          </form>
-        </MessagePage>,
-      ),
-    );
+    return reply.send(renderPage(<UnsubscribePage action={`/unsubscribe/${id}/${request.params.token}`} />));
   });
 
-  app.post<Params>('/unsubscribe/:id/:token', { config: { secretParams: ['id', 'token'] } }, async (request, reply) => {
+  app.post<Params>('/unsubscribe/:id/:token', { config: { secretParams: ['id', 'token'], crossSitePosts: 'allowed' } }, async (request, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!(await unsubscribe(store, Number(request.params.id), request.params.token))) {
       return reply.code(404).send(page('This link does not work', 'Check that you copied the whole link from the email.'));

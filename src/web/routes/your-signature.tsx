@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { findYourSignature, removeYourSignature } from '../../services/your-signature.ts';
 import { renderPage } from '../render.ts';
-import { MessagePage } from '../views/simple-pages.tsx';
+import { SignatureRemovedPage, YourSignatureNotFoundPage } from '../views/notice-pages.tsx';
 import { YourSignaturePage } from '../views/your-signature-page.tsx';
 import { PrivacyPage } from '../views/privacy-page.tsx';
 import { SECRET_TOKEN } from '../request-log.ts';
@@ -12,16 +12,7 @@ type TokenParams = { Params: { token: string } };
 const html = (reply: FastifyReply, body: string, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
-const notFound = (reply: FastifyReply) =>
-  html(
-    reply,
-    renderPage(
-      <MessagePage title="This link does not work">
-        <p>Check that you copied the whole link from the email. If you removed your signature, or the petition closed long ago, there is nothing left to show.</p>
-      </MessagePage>,
-    ),
-    404,
-  );
+const notFound = (reply: FastifyReply) => html(reply, renderPage(<YourSignatureNotFoundPage />), 404);
 
 /** A signer's own data, by the secret link from their confirmation mail; and the privacy notice. */
 export const yourSignatureRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
@@ -41,19 +32,7 @@ export const yourSignatureRoutes = (deps: AppDeps) => async (app: FastifyInstanc
 
   app.get<{ Querystring: { from?: string } }>('/signatures/removed', async (request, reply) => {
     const slug = /^[a-z0-9-]{1,120}$/.test(request.query.from ?? '') ? request.query.from : undefined;
-    return html(
-      reply,
-      renderPage(
-        <MessagePage title="Your signature is removed">
-          <p>We have deleted it and everything we kept with it.</p>
-          {slug && (
-            <p>
-              <a href={`/petitions/${slug}`}>Back to the petition</a>
-            </p>
-          )}
-        </MessagePage>,
-      ),
-    );
+    return html(reply, renderPage(<SignatureRemovedPage slug={slug} />));
   });
 
   app.get('/privacy', async (_request, reply) => {
