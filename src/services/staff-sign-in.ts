@@ -7,6 +7,7 @@ import type { User } from '../store/records.ts';
 import { ARGON2 } from './accounts.ts';
 import { FieldReader } from './field-reader.ts';
 import type { ServiceContext } from './context.ts';
+import { EMAIL_MAX } from '../domain/fields.ts';
 
 /** One answer for an unknown address, an account without a password and a wrong password. */
 export const SIGN_IN_FAILED = 'The email address or the password is not right.';
@@ -31,7 +32,7 @@ async function addressHash(ctx: ServiceContext, ip: string): Promise<string> {
  */
 export async function signInStaff(ctx: ServiceContext, raw: Record<string, unknown>, client: { ip: string }): Promise<User> {
   const f = new FieldReader(raw);
-  const email = f.text('email', { label: 'Your email address', max: 254, required: true });
+  const email = f.text('email', { label: 'Your email address', max: EMAIL_MAX, required: true });
   // The password is taken as typed: no trimming or cleaning, which would change it.
   const password = typeof raw.password === 'string' ? raw.password : '';
   if (password === '') f.addError('password', 'Enter your password.');
