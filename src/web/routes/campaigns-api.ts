@@ -6,6 +6,7 @@ import { asRecord } from '../../services/field-reader.ts';
 import { campaignJson } from '../presenters.ts';
 import { authenticate, requireJsonPosts } from './api-auth.ts';
 import { writeRateLimit } from './rate-limits.ts';
+import { getCampaignSchema, startCampaignSchema } from '../schemas/operations.ts';
 
 /** `/api/v1/campaigns`: create one (token), read one with its local petitions and total. */
 export const campaignsApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
@@ -15,12 +16,12 @@ export const campaignsApiRoutes = (deps: AppDeps) => async (app: FastifyInstance
     if (request.method === 'GET') reply.header('access-control-allow-origin', '*');
   });
 
-  app.post('/campaigns', { config: writeRateLimit }, async (request, reply) => {
+  app.post('/campaigns', { schema: startCampaignSchema, config: writeRateLimit }, async (request, reply) => {
     const campaign = await createCampaign(services, await authenticate(services.store, request), asRecord(request.body));
     return reply.code(201).send(campaignJson(config.baseUrl, campaign, [], 0));
   });
 
-  app.get('/campaigns/:slug', async (request: FastifyRequest<{ Params: { slug: string } }>, reply) => {
+  app.get('/campaigns/:slug', { schema: getCampaignSchema }, async (request: FastifyRequest<{ Params: { slug: string } }>, reply) => {
     const campaign = await services.store.findCampaignBySlug(request.params.slug);
     if (!campaign) throw new AppError('NOT_FOUND', 'There is no campaign at this address.');
     const { petitions, total } = await services.store.campaignPetitions(campaign.id);
