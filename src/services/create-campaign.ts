@@ -2,7 +2,7 @@ import { validationError } from '../domain/errors.ts';
 import type { PetitionKind } from '../domain/petition.ts';
 import { LOCKABLE_FIELDS, type Campaign, type LockableField, type User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
-import { LIMITS } from './petition-input.ts';
+import { GOAL_RANGE, PETITION_LIMITS } from '../domain/fields.ts';
 import { DEFAULT_GOAL } from './create-petition.ts';
 import type { ServiceContext } from './context.ts';
 import { createCampaignAtFreeSlug } from './petition-slugs.ts';
@@ -24,12 +24,12 @@ function readLockedFields(f: FieldReader, raw: unknown): LockableField[] {
 /** Starts a campaign: the words, kind, category and goal its local petitions take. */
 export async function createCampaign(ctx: ServiceContext, author: User, raw: Record<string, unknown>): Promise<Campaign> {
   const f = new FieldReader(raw);
-  const title = f.text('title', { label: 'Title', max: LIMITS.title, required: true });
-  const body = f.text('body', { label: 'What it asks', max: LIMITS.text, multiline: true, required: true });
-  const why = f.text('why', { label: 'Why it is important', max: LIMITS.text, multiline: true, required: true });
+  const title = f.text('title', { label: 'Title', max: PETITION_LIMITS.title, required: true });
+  const body = f.text('body', { label: 'What it asks', max: PETITION_LIMITS.body, multiline: true, required: true });
+  const why = f.text('why', { label: 'Why it is important', max: PETITION_LIMITS.why, multiline: true, required: true });
   const kind = f.oneOf<PetitionKind>('kind', ['petition', 'pledge'], 'petition', 'Kind');
-  const categoryName = f.text('category', { label: 'Category', max: 60 });
-  const goal = f.integer('goal', { label: 'Goal', min: 1, max: LIMITS.goal });
+  const categoryName = f.text('category', { label: 'Category', max: PETITION_LIMITS.category });
+  const goal = f.integer('goal', { label: 'Goal', ...GOAL_RANGE });
   const lockedFields = readLockedFields(f, raw.lockedFields);
   const category = categoryName ? ((await ctx.store.findCategory(categoryName)) ?? null) : null;
   if (categoryName && !category) f.addError('category', `There is no category “${categoryName}”. Choose one from the list.`);

@@ -5,6 +5,7 @@ import { readPetitionFields } from './petition-input.ts';
 import { localPetition } from './campaign-petition.ts';
 import type { ServiceContext } from './context.ts';
 import { createPetitionAtFreeSlug } from './petition-slugs.ts';
+import { PETITION_LIMITS } from '../domain/fields.ts';
 
 export const DEFAULT_GOAL = 100;
 
@@ -14,7 +15,7 @@ export async function createPetition(ctx: ServiceContext, author: User, raw: Rec
   const f = new FieldReader(raw);
   const fields = await readPetitionFields(ctx, f, { unknownPlace: 'save' });
   const { target, category, location, goal, closesAt } = fields;
-  const campaignSlug = f.text('campaign', { label: 'Campaign', max: 100 });
+  const campaignSlug = f.text('campaign', { label: 'Campaign', max: PETITION_LIMITS.campaign });
   const campaign = campaignSlug ? await ctx.store.findCampaignBySlug(campaignSlug) : undefined;
   if (campaignSlug && !campaign) f.addError('campaign', `There is no campaign "${campaignSlug}".`);
 

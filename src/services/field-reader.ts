@@ -1,5 +1,6 @@
 import { canonicalEmail, EMAIL_PROBLEM_MESSAGES } from '../domain/email.ts';
 import { cleanLine, cleanText, isHttpUrl } from '../domain/text.ts';
+import { DATE_TEXT_MAX, EMAIL_MAX } from '../domain/fields.ts';
 
 interface TextRule {
   label: string;
@@ -63,7 +64,7 @@ export class FieldReader {
 
   /** An ISO date or date-time; `mustFollow` rejects times not after it. */
   date(field: string, rule: { label: string; mustFollow?: Date }): Date | null {
-    const value = this.text(field, { label: rule.label, max: 40 });
+    const value = this.text(field, { label: rule.label, max: DATE_TEXT_MAX });
     if (value === null || this.errors[field]) return null;
     const at = new Date(value);
     if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) return this.fail(field, `${rule.label} must be a date like 2027-03-31.`) ?? null;
@@ -88,7 +89,7 @@ export class FieldReader {
     const value = this.raw[field];
     if (value !== undefined && value !== null && typeof value !== 'string') return this.fail(field, `${rule.label} must be text.`) ?? '';
     if (typeof value !== 'string' || value.trim() === '') return this.fail(field, `Enter ${rule.label.toLowerCase()}.`) ?? '';
-    if (value.trim().length > 254) return this.fail(field, `${rule.label} must be 254 characters or fewer.`) ?? '';
+    if (value.trim().length > EMAIL_MAX) return this.fail(field, `${rule.label} must be ${EMAIL_MAX} characters or fewer.`) ?? '';
     const { address, problem } = canonicalEmail(value);
     return address ?? this.fail(field, EMAIL_PROBLEM_MESSAGES[problem]) ?? '';
   }

@@ -5,6 +5,7 @@ import type { SignatureCriteria } from '../store/fraud-queries.ts';
 import type { User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
 import type { ServiceContext } from './context.ts';
+import { DATE_TEXT_MAX, INVALIDATION_LIMITS } from '../domain/fields.ts';
 
 /** Who may look at signing alerts and invalidate signatures: staff, not organisers. */
 export const isStaff = (user: Pick<User, 'role'>): boolean => user.role === 'admin' || (user.role as string) === 'moderator';
@@ -14,7 +15,7 @@ export function requireStaff(user: User): void {
 }
 
 const readTime = (f: FieldReader, field: string, label: string): Date | null => {
-  const raw = f.text(field, { label, max: 40 });
+  const raw = f.text(field, { label, max: DATE_TEXT_MAX });
   if (raw === null) return null;
   // A browser's date-and-time field sends no zone ("2026-11-28T14:00"): staff pages say times are UTC.
   const at = new Date(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(raw) ? `${raw}Z` : raw);
@@ -41,14 +42,14 @@ export interface InvalidationCriteria {
 export async function readCriteria(ctx: ServiceContext, raw: Record<string, unknown>): Promise<InvalidationCriteria> {
   const f = new FieldReader(raw);
   const alert = await readAlert(ctx, f);
-  let petitionSlug = f.text('petition', { label: 'Petition', max: 120 });
+  let petitionSlug = f.text('petition', { label: 'Petition', max: INVALIDATION_LIMITS.petition });
   if (alert) {
     if (petitionSlug !== null && petitionSlug !== alert.petitionSlug) f.addError('petition', `Alert ${alert.id} is about another petition ("${alert.petitionSlug}").`);
     petitionSlug = alert.petitionSlug;
   }
-  const address = f.text('address', { label: 'Internet address', max: 45 });
+  const address = f.text('address', { label: 'Internet address', max: INVALIDATION_LIMITS.address });
   if (address !== null && !ipaddr.isValid(address)) f.addError('address', 'Enter an IPv4 or IPv6 address, like 203.0.113.7.');
-  const typedDomain = f.text('domain', { label: 'Email domain', max: 253 })?.replace(/^@/, '') ?? null;
+  const typedDomain = f.text('domain', { label: 'Email domain', max: INVALIDATION_LIMITS.domain })?.replace(/^@/, '') ?? null;
   // Stored addresses carry their domain in ASCII: exämple.com is found as xn--exmple-cua.com.
   const domain = typedDomain !== null ? (canonicalDomain(typedDomain) ?? typedDomain.toLowerCase()) : alert?.kind === 'domain' ? alert.key : null;
   if (alert?.kind === 'domain' && domain !== alert.key) f.addError('domain', `Alert ${alert.id} is about ${alert.key}: leave the domain empty or give that one.`);
@@ -81,7 +82,7 @@ export async function readCriteria(ctx: ServiceContext, raw: Record<string, unkn
 
 /** An alert given by id: its address or domain is what to invalidate (country alerts are too broad). */
 async function readAlert(ctx: ServiceContext, f: FieldReader) {
-  const raw = f.text('alert', { label: 'Alert', max: 15 });
+  const raw = f.text('alert', { label: 'Alert', max: INVALIDATION_LIMITS.alert });
   if (raw === null) return undefined;
   const alert = /^\d+$/.test(raw) ? await ctx.store.findSigningAlert(Number(raw)) : undefined;
   if (!alert) return void f.addError('alert', `There is no signing alert ${raw}.`);

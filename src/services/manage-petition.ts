@@ -5,6 +5,7 @@ import type { Petition, PetitionEdit, PetitionFieldChanges, PetitionUpdate, User
 import { FieldReader } from './field-reader.ts';
 import { readPetitionFields } from './petition-input.ts';
 import type { ServiceContext } from './context.ts';
+import { UPDATE_LIMITS } from '../domain/fields.ts';
 
 const WORDS = ['title', 'target', 'body', 'why'] as const;
 const LABEL: Record<(typeof WORDS)[number], string> = { title: 'Title', target: 'Who it is addressed to', body: 'What it asks', why: 'Why it is important' };
@@ -82,8 +83,8 @@ export async function closePetition(ctx: ServiceContext, petition: Petition): Pr
 /** Victory: the petition is won, the message joins the timeline and goes to consenting signers. */
 export async function declareVictory(ctx: ServiceContext, petition: Petition, raw: Record<string, unknown>): Promise<PetitionUpdate> {
   const f = new FieldReader(raw);
-  const text = f.text('text', { label: 'Your victory message', max: 5000, required: true, multiline: true });
-  const url = f.url('url', { label: 'Link', max: 2000 });
+  const text = f.text('text', { label: 'Your victory message', max: UPDATE_LIMITS.text, required: true, multiline: true });
+  const url = f.url('url', { label: 'Link', max: UPDATE_LIMITS.url });
   if (!f.ok) throw validationError(f.errors);
   const now = ctx.clock();
   return ctx.store.transaction(async (tx) => {

@@ -6,8 +6,7 @@ import { moderationDecisionMail } from '../mail/moderation-decision.tsx';
 import type { Petition, User } from '../store/records.ts';
 import { FieldReader } from './field-reader.ts';
 import { petitionUrl, type ServiceContext } from './context.ts';
-
-export const MODERATION_REASON_MAX = 1000;
+import { MODERATION_REASON_MAX } from '../domain/fields.ts';
 
 const PAST: Record<ModerationDecision, string> = { approve: 'approved', hide: 'hidden', reject: 'rejected', restore: 'restored' };
 

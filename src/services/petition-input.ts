@@ -2,8 +2,7 @@ import type { PetitionKind } from '../domain/petition.ts';
 import type { Category } from '../store/records.ts';
 import type { FieldReader } from './field-reader.ts';
 import type { ServiceContext } from './context.ts';
-
-export const LIMITS = { title: 150, target: 150, text: 5000, location: 120, goal: 100_000_000 } as const;
+import { GOAL_RANGE, PETITION_LIMITS } from '../domain/fields.ts';
 
 export interface PetitionFields {
   kind: PetitionKind;
@@ -30,13 +29,13 @@ export async function readPetitionFields(
 ): Promise<PetitionFields> {
   const now = ctx.clock();
   const kind = f.oneOf<PetitionKind>('kind', ['petition', 'pledge'], 'petition', 'Kind');
-  const target = f.text('target', { label: 'Who it is addressed to', max: LIMITS.target, required: true });
-  const title = f.text('title', { label: 'Title', max: LIMITS.title });
-  const body = f.text('body', { label: 'What it asks', max: LIMITS.text, multiline: true });
-  const why = f.text('why', { label: 'Why it is important', max: LIMITS.text, multiline: true });
-  const categoryName = f.text('category', { label: 'Category', max: 60 });
-  const locationName = f.text('location', { label: 'Location', max: LIMITS.location });
-  const goal = f.integer('goal', { label: 'Goal', min: 1, max: LIMITS.goal });
+  const target = f.text('target', { label: 'Who it is addressed to', max: PETITION_LIMITS.target, required: true });
+  const title = f.text('title', { label: 'Title', max: PETITION_LIMITS.title });
+  const body = f.text('body', { label: 'What it asks', max: PETITION_LIMITS.body, multiline: true });
+  const why = f.text('why', { label: 'Why it is important', max: PETITION_LIMITS.why, multiline: true });
+  const categoryName = f.text('category', { label: 'Category', max: PETITION_LIMITS.category });
+  const locationName = f.text('location', { label: 'Location', max: PETITION_LIMITS.location });
+  const goal = f.integer('goal', { label: 'Goal', ...GOAL_RANGE });
   const closesAt = f.date('closesAt', { label: 'Closing date', mustFollow: now });
 
   const category = categoryName ? ((await ctx.store.findCategory(categoryName)) ?? null) : null;

@@ -2,6 +2,7 @@ import { AppError } from '../domain/errors.ts';
 import { searchTerms, SORTS, type SearchSort } from '../domain/search-terms.ts';
 import type { PetitionSearch, SearchCursor, SearchHit } from '../store/search-queries.ts';
 import type { ServiceContext } from './context.ts';
+import { PAGE_SIZE, SEARCH_LIMITS } from '../domain/fields.ts';
 
 export interface SearchParams {
   q?: unknown;
@@ -47,13 +48,13 @@ function parseCursor(raw: string | undefined, sort: SearchSort, near: boolean): 
 }
 
 /** Reads and checks the browse/search parameters shared by the API and the page. */
-export function readSearch(params: SearchParams, now: Date, limitDefault = 20): PetitionSearch {
+export function readSearch(params: SearchParams, now: Date, limitDefault: number = PAGE_SIZE.default): PetitionSearch {
   const sortRaw = single(params, 'sort') ?? 'recent';
   if (!(SORTS as readonly string[]).includes(sortRaw)) throw bad('sort', `sort must be one of ${SORTS.join(', ')}.`, `Use ${SORTS.join(', ')}.`);
   const sort = sortRaw as SearchSort;
   const limitRaw = single(params, 'limit') ?? String(limitDefault);
   const limit = Number(limitRaw);
-  if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 100) throw bad('limit', 'limit must be a whole number from 1 to 100.', 'Use 1 to 100.');
+  if (!/^\d+$/.test(limitRaw) || limit < PAGE_SIZE.min || limit > PAGE_SIZE.max) throw bad('limit', `limit must be a whole number from ${PAGE_SIZE.min} to ${PAGE_SIZE.max}.`, `Use ${PAGE_SIZE.min} to ${PAGE_SIZE.max}.`);
   const nearRaw = single(params, 'near');
   let near: PetitionSearch['near'] = null;
   if (nearRaw !== undefined && nearRaw !== '') {
@@ -64,7 +65,7 @@ export function readSearch(params: SearchParams, now: Date, limitDefault = 20): 
     near = { lat, lon };
   }
   // Any text is a search: over-long input is cut, never refused.
-  const q = (single(params, 'q') ?? '').slice(0, 200);
+  const q = (single(params, 'q') ?? '').slice(0, SEARCH_LIMITS.q);
   const text = (field: 'category' | 'campaign') => single(params, field)?.trim().slice(0, 100) || null;
   return {
     terms: searchTerms(q),

@@ -10,6 +10,7 @@ import { isDisposableDomain } from './disposable-email.ts';
 import { FieldReader } from './field-reader.ts';
 import { newSignatureToken, signatureTokenKey } from './tokens.ts';
 import { petitionUrl, type ServiceContext } from './context.ts';
+import { SIGNATURE_LIMITS } from '../domain/fields.ts';
 
 export interface SignatureInput {
   name: string;
@@ -22,14 +23,14 @@ export interface SignatureInput {
 /** One schema for the HTML form and the JSON API. */
 export function readSignature(raw: Record<string, unknown>): { input: SignatureInput; errors: Record<string, string> } {
   const f = new FieldReader(raw);
-  const name = f.text('name', { label: 'Your name', max: 100, required: true });
+  const name = f.text('name', { label: 'Your name', max: SIGNATURE_LIMITS.name, required: true });
   const email = f.email('email', { label: 'Your email address' });
   if (!f.errors.email && isDisposableDomain(emailDomain(email))) {
     f.addError('email', 'Use an email address you keep: addresses from throwaway-mail services are not accepted.');
   }
-  const postcode = f.text('postcode', { label: 'Postcode', max: 16 });
+  const postcode = f.text('postcode', { label: 'Postcode', max: SIGNATURE_LIMITS.postcode });
   if (postcode && !f.errors.postcode && !/^[A-Za-z0-9 -]+$/.test(postcode)) f.addError('postcode', 'A postcode has only letters, digits, spaces and hyphens.');
-  const country = f.text('country', { label: 'Country', max: 60 });
+  const country = f.text('country', { label: 'Country', max: SIGNATURE_LIMITS.country });
   const consent = f.flag('consent');
   return { input: { name, email, postcode: postcode?.toUpperCase() ?? null, country, consent }, errors: f.errors };
 }

@@ -7,6 +7,7 @@ import { DEFAULT_GOAL } from './create-petition.ts';
 import { createUnverifiedPetition } from './petition-slugs.ts';
 import { issueMagicLink } from './magic-links.ts';
 import type { ServiceContext } from './context.ts';
+import { PETITION_LIMITS } from '../domain/fields.ts';
 
 /**
  * Anyone starts a petition without an account: it is saved unverified (invisible) and the organiser
@@ -25,7 +26,7 @@ export async function startPetition(ctx: ServiceContext, raw: Record<string, unk
   if (!title) f.addError('title', 'Enter a title.');
   if (!body) f.addError('body', 'Enter what it asks.');
   if (!why) f.addError('why', 'Enter why it is important.');
-  const name = f.text('organiserName', { label: 'Your name', max: 100, required: true });
+  const name = f.text('organiserName', { label: 'Your name', max: PETITION_LIMITS.organiserName, required: true });
   const address = f.email('organiserEmail', { label: 'Your email address' });
   if (!f.ok || !title || !body || !why) throw validationError(f.errors);
 

@@ -39,6 +39,7 @@ import { adminRoutes } from './routes/admin.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { installRequestLog } from './request-log.ts';
 import { installLoadShedding, NEVER_SHED } from './load-shedding.ts';
+import { installApiDocument } from './api-document.ts';
 
 export interface AppDeps {
   config: Config;
@@ -160,6 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => announce.close());
 
+  // Before any route, so it sees each as it is registered.
+  await installApiDocument(app, config);
   app.get('/healthz', { config: NEVER_SHED }, async () => ({ ok: true }));
   await app.register(pageRoutes(deps));
   await app.register(liveRoutes(deps, live));

@@ -5,6 +5,7 @@ import { asRecord } from '../../services/field-reader.ts';
 import { applyInvalidation, countFlaggedSignatures, previewInvalidation, requireStaff, resolveAlert } from '../../services/invalidate-signatures.ts';
 import type { User } from '../../store/records.ts';
 import { writeRateLimit } from './rate-limits.ts';
+import { clearFlagsSchema, invalidateSchema, listSigningAlertsSchema, previewInvalidationSchema, resolveSigningAlertSchema } from '../schemas/operations.ts';
 
 /**
  * Fraud tools for staff over the API (bearer token of an admin or moderator): signing alerts,
@@ -22,7 +23,7 @@ export const trustApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
     return user;
   }
 
-  app.get('/signing-alerts', async (request, reply) => {
+  app.get('/signing-alerts', { schema: listSigningAlertsSchema }, async (request, reply) => {
     await staff(request);
     reply.header('cache-control', 'no-store');
     const alerts = await store.listOpenSigningAlerts(200);
@@ -31,18 +32,18 @@ export const trustApiRoutes = (deps: AppDeps) => async (app: FastifyInstance) =>
     };
   });
 
-  app.post<{ Params: { id: string } }>('/signing-alerts/:id/resolve', { config: writeRateLimit }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/signing-alerts/:id/resolve', { schema: resolveSigningAlertSchema, config: writeRateLimit }, async (request, reply) => {
     await resolveAlert(services, await staff(request), Number(request.params.id));
     return reply.code(204).send();
   });
 
-  app.post('/invalidations/preview', { config: writeRateLimit }, async (request) => previewInvalidation(services, await staff(request), asRecord(request.body)));
+  app.post('/invalidations/preview', { schema: previewInvalidationSchema, config: writeRateLimit }, async (request) => previewInvalidation(services, await staff(request), asRecord(request.body)));
 
-  app.post('/invalidations', { config: writeRateLimit }, async (request, reply) =>
+  app.post('/invalidations', { schema: invalidateSchema, config: writeRateLimit }, async (request, reply) =>
     reply.code(201).send(await applyInvalidation(services, await staff(request), asRecord(request.body))),
   );
 
-  app.post<{ Params: { slug: string } }>('/petitions/:slug/flags/clear', { config: writeRateLimit }, async (request) =>
+  app.post<{ Params: { slug: string } }>('/petitions/:slug/flags/clear', { schema: clearFlagsSchema, config: writeRateLimit }, async (request) =>
     countFlaggedSignatures(services, await staff(request), request.params.slug),
   );
 };

@@ -7,6 +7,7 @@ import { REVIEW_REASON_LABELS } from './admin-queue-page.tsx';
 import { CsrfField, ErrorSummary, TextArea, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
 import { When } from './when.tsx';
+import { MODERATION_REASON_MAX } from '../../domain/fields.ts';
 
 export type ReviewForms = Record<'hide' | 'reject' | 'restore' | 'dismiss', FormState>;
 
@@ -33,7 +34,7 @@ function DecisionForm({ slug, decision, form, csrf, reasonLabel, optional = fals
     <form method="post" action={`/admin/petitions/${slug}/${decision}`} class="stack-form admin-decision" novalidate>
       <CsrfField token={csrf} />
       {form && <ErrorSummary form={form} headingLevel={3} />}
-      {form && reasonLabel && <TextArea form={form} name={decision === 'dismiss-reports' ? 'note' : 'reason'} label={reasonLabel} rows={3} maxLength={1000} required={!optional} />}
+      {form && reasonLabel && <TextArea form={form} name={decision === 'dismiss-reports' ? 'note' : 'reason'} label={reasonLabel} rows={3} maxLength={MODERATION_REASON_MAX} required={!optional} />}
       <button type="submit" class={decision === 'approve' ? 'button' : 'button button-secondary'}>
         {button}
       </button>

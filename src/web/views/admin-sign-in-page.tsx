@@ -1,5 +1,6 @@
 import { Layout } from './layout.tsx';
 import { CsrfField, ErrorSummary, TextField, type FormState } from './form-fields.tsx';
+import { EMAIL_MAX } from '../../domain/fields.ts';
 
 /** Staff sign in here with their password (organisers use the emailed link at /sign-in). */
 export function AdminSignInPage({ form, csrf, signedOut }: { form: FormState; csrf: string; signedOut?: boolean }) {
@@ -17,7 +18,7 @@ export function AdminSignInPage({ form, csrf, signedOut }: { form: FormState; cs
       <form method="post" action="/admin/sign-in" class="stack-form" novalidate>
         <ErrorSummary form={form} />
         <CsrfField token={csrf} />
-        <TextField form={form} name="email" label="Email address" type="email" autocomplete="username" required />
+        <TextField form={form} name="email" label="Email address" type="email" autocomplete="username" required maxLength={EMAIL_MAX} />
         <TextField form={form} name="password" label="Password" type="password" autocomplete="current-password" required />
         <button type="submit" class="button">
           Sign in

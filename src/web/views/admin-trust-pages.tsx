@@ -5,6 +5,7 @@ import { AdminPage, type StaffView } from './admin-layout.tsx';
 import { CsrfField, ErrorSummary, TextField, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
 import { When } from './when.tsx';
+import { INVALIDATION_LIMITS } from '../../domain/fields.ts';
 
 const ALERT_KIND: Record<SigningAlert['kind'], string> = { address: 'One internet address', domain: 'One email domain', country: 'One country' };
 
@@ -138,13 +139,13 @@ export function AdminInvalidatePage({ form, preview, notice, ...view }: StaffVie
           </>
         ) : (
           <>
-            <TextField form={form} name="petition" label="Petition (optional)" hint="The petition’s address after /petitions/. Leave it empty to search every petition." maxLength={120} />
-            <TextField form={form} name="address" label="Internet address (optional)" hint="IPv4 or IPv6, like 203.0.113.7. Matched for the last 7 days only: older addresses cannot be recognised." maxLength={45} />
-            <TextField form={form} name="domain" label="Email domain (optional)" hint="Like example.org." maxLength={253} />
+            <TextField form={form} name="petition" label="Petition (optional)" hint="The petition’s address after /petitions/. Leave it empty to search every petition." maxLength={INVALIDATION_LIMITS.petition} />
+            <TextField form={form} name="address" label="Internet address (optional)" hint="IPv4 or IPv6, like 203.0.113.7. Matched for the last 7 days only: older addresses cannot be recognised." maxLength={INVALIDATION_LIMITS.address} />
+            <TextField form={form} name="domain" label="Email domain (optional)" hint="Like example.org." maxLength={INVALIDATION_LIMITS.domain} />
           </>
         )}
-        <TextField form={form} name="from" type="datetime-local" label="Signed from (optional, UTC)" maxLength={40} />
-        <TextField form={form} name="to" type="datetime-local" label="Signed before (optional, UTC)" maxLength={40} />
+        <TextField form={form} name="from" type="datetime-local" label="Signed from (optional, UTC)" maxLength={INVALIDATION_LIMITS.from} />
+        <TextField form={form} name="to" type="datetime-local" label="Signed before (optional, UTC)" maxLength={INVALIDATION_LIMITS.to} />
         <button type="submit" class="button">
           Show what this would invalidate
         </button>

@@ -1,5 +1,12 @@
-import type { OpenApiDocument } from '../openapi.ts';
 import { Layout } from './layout.tsx';
+
+/** What the page reads of the generated OpenAPI document. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; description: string };
+  servers: Array<{ url: string }>;
+  paths: Record<string, Record<string, unknown>>;
+}
 
 type Operation = { summary?: string; description?: string; security?: unknown[]; parameters?: Array<{ name: string; in: string; description?: string; required?: boolean }>; requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, { description: string }> };
 
@@ -36,7 +43,7 @@ export function ApiReferencePage({ doc }: { doc: OpenApiDocument }) {
             <code>
               {method.toUpperCase()} {path}
             </code>
-            {op.security ? ' (token)' : ''}
+            {op.security && op.security.length > 0 ? ' (token)' : ''}
           </h2>
           <p>{op.summary}</p>
           {op.description && <p>{op.description}</p>}

@@ -5,6 +5,7 @@ import { MAP_SCRIPTS, MAP_STYLES } from '../asset-urls.ts';
 import { Layout } from './layout.tsx';
 import { ErrorSummary, SelectField, TextField, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
+import { SEARCH_LIMITS } from '../../domain/fields.ts';
 
 export interface BrowseProps {
   form: FormState;
@@ -25,9 +26,9 @@ export function BrowsePage({ form, categories, hits, nextHref, mapTileUrl }: Bro
       <h1>Browse petitions</h1>
       <form method="get" action="/petitions" class="search-form" role="search">
         <ErrorSummary form={form} />
-        <TextField form={form} name="q" label="Search" hint="Words from the title, the target or the text." maxLength={200} />
+        <TextField form={form} name="q" label="Search" hint="Words from the title, the target or the text." maxLength={SEARCH_LIMITS.q} />
         <SelectField form={form} name="category" label="Category" options={[{ value: '', label: 'All categories' }, ...categories.map((c) => ({ value: c.slug, label: c.name }))]} />
-        <TextField form={form} name="near" label="Near a place (optional)" hint={`A town or city: “Leeds, UK”. ${GAZETTEER_CREDIT}.`} maxLength={120} />
+        <TextField form={form} name="near" label="Near a place (optional)" hint={`A town or city: “Leeds, UK”. ${GAZETTEER_CREDIT}.`} maxLength={SEARCH_LIMITS.near} />
         <SelectField
           form={form}
           name="sort"

@@ -1,6 +1,7 @@
 import { LOCKABLE_FIELDS, type Category, type LockableField } from '../../store/records.ts';
 import { Layout } from './layout.tsx';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField, fieldIds, type FormState } from './form-fields.tsx';
+import { PETITION_LIMITS } from '../../domain/fields.ts';
 
 const LOCK_LABELS: Record<LockableField, string> = {
   body: 'What it asks',
@@ -65,9 +66,9 @@ export function NewCampaignPage({ form, categories, csrf }: { form: FormState; c
             </div>
           ))}
         </fieldset>
-        <TextField form={form} name="title" label="Campaign title" hint="Local titles read “Campaign title: Target”, so keep it short." required maxLength={150} />
-        <TextArea form={form} name="body" label="What it asks" required maxLength={5000} rows={6} />
-        <TextArea form={form} name="why" label="Why is this important?" required maxLength={5000} rows={6} />
+        <TextField form={form} name="title" label="Campaign title" hint="Local titles read “Campaign title: Target”, so keep it short." required maxLength={PETITION_LIMITS.title} />
+        <TextArea form={form} name="body" label="What it asks" required maxLength={PETITION_LIMITS.body} rows={6} />
+        <TextArea form={form} name="why" label="Why is this important?" required maxLength={PETITION_LIMITS.why} rows={6} />
         <SelectField form={form} name="category" label="Category" options={[{ value: '', label: 'Choose a category (optional)' }, ...categories.map((c) => ({ value: c.slug, label: c.name }))]} />
         <TextField form={form} name="goal" label="Goal of each local petition (optional)" type="number" hint="Left empty, each starts at 100 and rises with its milestones." />
         <LockedFields form={form} />

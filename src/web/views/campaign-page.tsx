@@ -4,6 +4,7 @@ import { MAP_SCRIPTS, MAP_STYLES } from '../asset-urls.ts';
 import { Layout } from './layout.tsx';
 import { Checkbox, ErrorSummary, TextField, emptyForm, type FormState } from './form-fields.tsx';
 import { formatCount } from './format.ts';
+import { PETITION_LIMITS, SEARCH_LIMITS } from '../../domain/fields.ts';
 
 export interface NearestAnswer {
   place: string;
@@ -81,7 +82,7 @@ export function CampaignPage(props: { campaign: Campaign; petitions: Petition[];
             <h2 id="nearest-heading">Find the one nearest you</h2>
             <form method="get" action={`/campaigns/${c.slug}`} class="stack-form">
               <ErrorSummary form={props.nearForm} headingLevel={3} />
-              <TextField form={props.nearForm} name="near" label="Your town or city" hint="For example “Bristol, UK”." maxLength={120} />
+              <TextField form={props.nearForm} name="near" label="Your town or city" hint="For example “Bristol, UK”." maxLength={SEARCH_LIMITS.near} />
               <button type="submit" class="button button-secondary">
                 Find it
               </button>
@@ -120,11 +121,11 @@ export function CampaignStartPage({ campaign: c, form = emptyForm() }: { campaig
       </p>
       <form method="post" action={`/campaigns/${c.slug}/start`} novalidate class="stack-form">
         <ErrorSummary form={form} />
-        <TextField form={form} name="target" label="To: who can make this happen where you are?" hint="For example “University of Bristol”." required maxLength={150} />
-        <TextField form={form} name="location" label="Your town or city" hint={`With its country if needed: “Bristol, UK”. ${GAZETTEER_CREDIT}.`} maxLength={120} />
+        <TextField form={form} name="target" label="To: who can make this happen where you are?" hint="For example “University of Bristol”." required maxLength={PETITION_LIMITS.target} />
+        <TextField form={form} name="location" label="Your town or city" hint={`With its country if needed: “Bristol, UK”. ${GAZETTEER_CREDIT}.`} maxLength={PETITION_LIMITS.location} />
         <Checkbox form={form} name="locationWithoutMap" label="Save it without a map if the place cannot be found" />
         <h2>About you</h2>
-        <TextField form={form} name="organiserName" label="Your name" autocomplete="name" required maxLength={100} />
+        <TextField form={form} name="organiserName" label="Your name" autocomplete="name" required maxLength={PETITION_LIMITS.organiserName} />
         <TextField form={form} name="organiserEmail" label="Your email address" type="email" autocomplete="email" required hint="We send the link to confirm it here." />
         <button type="submit" class="button">
           Start it

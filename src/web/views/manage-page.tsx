@@ -5,6 +5,7 @@ import { CsrfField, ErrorSummary, TextArea, TextField, type FormState } from './
 import { PetitionFields } from './start-page.tsx';
 import { formatCount } from './format.ts';
 import { When } from './when.tsx';
+import { EMAIL_MAX, UPDATE_LIMITS } from '../../domain/fields.ts';
 
 export type ManageForms = { edit: FormState; update: FormState; victory: FormState };
 
@@ -69,8 +70,8 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
         <form method="post" action={`${base}/manage/updates`} novalidate>
           <CsrfField token={csrf} />
           <ErrorSummary form={update} />
-          <TextArea form={update} name="text" label="Update" required maxLength={5000} rows={5} />
-          <TextField form={update} name="url" label="Link (optional)" type="url" hint="A news article or a report, starting with https://" />
+          <TextArea form={update} name="text" label="Update" required maxLength={UPDATE_LIMITS.text} rows={5} />
+          <TextField form={update} name="url" label="Link (optional)" type="url" hint="A news article or a report, starting with https://" maxLength={UPDATE_LIMITS.url} />
           <button class="button" type="submit">
             Post the update
           </button>
@@ -109,8 +110,8 @@ export function ManagePage(props: { petition: Petition; categories: Category[]; 
           <form method="post" action={`${base}/manage/victory`} novalidate>
             <CsrfField token={csrf} />
             <ErrorSummary form={victory} />
-            <TextArea form={victory} name="text" label="Your victory message" required maxLength={5000} rows={4} />
-            <TextField form={victory} name="url" label="Link (optional)" type="url" />
+            <TextArea form={victory} name="text" label="Your victory message" required maxLength={UPDATE_LIMITS.text} rows={4} />
+            <TextField form={victory} name="url" label="Link (optional)" type="url" maxLength={UPDATE_LIMITS.url} />
             <button class="button" type="submit">
               Declare victory
             </button>
@@ -176,7 +177,7 @@ export function SignInPage({ form, sent }: { form: FormState; sent: boolean }) {
       ) : (
         <form method="post" action="/sign-in" novalidate>
           <ErrorSummary form={form} />
-          <TextField form={form} name="email" label="Your email address" type="email" autocomplete="email" required hint="We email you a link: no password needed." />
+          <TextField form={form} name="email" label="Your email address" type="email" autocomplete="email" required maxLength={EMAIL_MAX} hint="We email you a link: no password needed." />
           <button class="button" type="submit">
             Email me a link
           </button>
