@@ -8,12 +8,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { SERVER_NODE_FLAGS } from '../src/cluster.ts';
-import { CONNECTIONS, DURATION, load, ROUNDS, startServer, type Figures, type Server, type Target } from './support.ts';
+import { CONNECTIONS, DURATION, load, POSTGRES_ADMIN, postgresDatabase, ROUNDS, startServer, summarise, type Figures, type Server, type Target } from './support.ts';
 
 const SLUG = 'open-the-library-24-hours-during-exams';
-const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const APP_ENV = { DEMO: '1', SIGNATURE_CONFIRMATION: 'none', RATE_LIMIT: 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40) };
 
 const other = process.argv[2];
@@ -37,28 +35,6 @@ function target(server: Server, route: string, tag: string): Target {
   };
 }
 
-async function postgresUrl(name: string): Promise<{ url: string; drop(): Promise<void> } | null> {
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 /**
  * Both sides in ROUNDS slices, which goes first alternating by round: with a fixed order the side
  * loaded first came out 2-4 % ahead when both sides ran the same checkout.
@@ -78,12 +54,7 @@ async function alternating(before: Target, after: Target): Promise<{ before: num
       a.push(await load(before.url, before.request, CONNECTIONS, slice));
     }
   }
-  const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-  return {
-    before: mean(a.map((f) => f.rps)),
-    after: { rps: mean(b.map((f) => f.rps)), p50: median(b.map((f) => f.p50)), p99: Math.max(...b.map((f) => f.p99)), ok: b.reduce((n, f) => n + f.ok, 0), errors: b.reduce((n, f) => n + f.errors, 0) },
-  };
+  return { before: summarise(a).rps, after: summarise(b) };
 }
 
 const start = (checkout: string, databaseUrl: string) => startServer([...SERVER_NODE_FLAGS, 'bin/undersign.js', 'serve'], { ...APP_ENV, DATABASE_URL: databaseUrl }, checkout);
@@ -106,8 +77,8 @@ async function compare(label: string, otherDb: string, thisDb: string) {
 const dir = mkdtempSync(join(tmpdir(), 'undersign-compare-'));
 try {
   await compare('SQLite', join(dir, 'before.sqlite'), join(dir, 'after.sqlite'));
-  const a = await postgresUrl(`undersign_compare_${process.pid}_before`);
-  const b = a && (await postgresUrl(`undersign_compare_${process.pid}_after`));
+  const a = await postgresDatabase('before', 'undersign_compare');
+  const b = a && (await postgresDatabase('after', 'undersign_compare'));
   try {
     if (a && b) await compare('PostgreSQL', a.url, b.url);
     else lines.push(`| PostgreSQL not reachable at ${POSTGRES_ADMIN}: skipped | | | | | | |`);

@@ -14,16 +14,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openEngine } from '../src/store/engine.ts';
 import { openStore } from '../src/store/kysely-store.ts';
 import { hashSecret } from '../src/services/tokens.ts';
 import { SERVER_NODE_FLAGS } from '../src/cluster.ts';
-import { CONNECTIONS, DURATION, load, paired, ROUNDS, startServer, withMemory, type Figures, type Server } from './support.ts';
+import { CONNECTIONS, DURATION, load, paired, POSTGRES_ADMIN, postgresDatabase, ROUNDS, startServer, withMemory, type Figures, type Server } from './support.ts';
 import { mailRows, printMailTable, type MailResults } from './mail-rows.ts';
 
 const SLUG = 'open-the-library-24-hours-during-exams';
-const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const PARTS = ['http', 'mail', 'journey', 'drain'] as const;
 const only = (process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? '').split(',').filter((p) => p !== '');
@@ -166,29 +164,6 @@ async function clusterRun(databaseUrl: string, bare: Server) {
   } finally {
     await server.stop();
   }
-}
-
-async function postgresDatabase(suffix: string): Promise<{ url: string; drop(): Promise<void> } | null> {
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  const name = `undersign_bench_${process.pid}_${suffix}`;
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'undersign-bench-'));

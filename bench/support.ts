@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import pg from 'pg';
 
 export const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
@@ -114,14 +115,43 @@ export async function paired(baseline: Target, route: Target, connections = CONN
     base.push(await load(baseline.url, baseline.request, connections, slice));
     real.push(await load(route.url, route.request, connections, slice));
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { ...summarise(real), baseline: summarise(base).rps };
+}
+
+/** Slices of one load as one figure: requests per second the mean of the slices, p50 their median, p99 the worst slice's. */
+export function summarise(slices: Figures[]): Figures {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
-    rps: mean(real.map((f) => f.rps)),
-    p50: median(real.map((f) => f.p50)),
-    p99: Math.max(...real.map((f) => f.p99)),
-    ok: real.reduce((a, f) => a + f.ok, 0),
-    errors: real.reduce((a, f) => a + f.errors, 0),
-    baseline: mean(base.map((f) => f.rps)),
+    rps: slices.reduce((a, f) => a + f.rps, 0) / slices.length,
+    p50: median(slices.map((f) => f.p50)),
+    p99: Math.max(...slices.map((f) => f.p99)),
+    ok: slices.reduce((a, f) => a + f.ok, 0),
+    errors: slices.reduce((a, f) => a + f.errors, 0),
+  };
+}
+
+export const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh PostgreSQL database named `${prefix}_${pid}_${suffix}`, or null when PostgreSQL is not reachable. */
+export async function postgresDatabase(suffix: string, prefix = 'undersign_bench'): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const name = `${prefix}_${process.pid}_${suffix}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
   };
 }
