@@ -7,10 +7,11 @@ import type { TestDatabase } from './engines.ts';
 /**
  * The whole app in this process (store, writer thread, batcher, mail delivery, scheduler), answering
  * requests through Fastify's inject rather than a socket (decision 0051). Same interface as
- * startTestServer, so a suite switches by its set-up line. BASE_URL is a made-up origin: nothing listens.
+ * startTestServer, so a suite switches by its set-up line. Nothing listens: BASE_URL names loopback (the
+ * dev outbox answers only loopback hosts) on the discard port 9, where no web server is.
  */
 export async function startTestApp(env: Record<string, string | undefined>, options: { clock?: () => Date } = {}): Promise<TestServer> {
-  const config = testConfig({ BASE_URL: 'http://undersign.test', ...env });
+  const config = testConfig({ BASE_URL: 'http://127.0.0.1:9', ...env });
   const running = await startServer(config, { ...options, listen: false });
   return asTestServer(running, config, (path, init) => injected(running.app, new URL(path, config.baseUrl), init));
 }
