@@ -81,7 +81,7 @@ function databaseName(url: string): string {
 }
 
 /** The only place that picks engines and wires the parts together. */
-export async function startServer(config: Config, options: { clock?: () => Date; mailer?: Mailer } = {}): Promise<Running> {
+export async function startServer(config: Config, options: { clock?: () => Date; mailer?: Mailer; listen?: boolean } = {}): Promise<Running> {
   const clock = options.clock ?? (() => new Date());
   let delivery: MailDelivery | undefined;
   let schedule: Schedule | undefined;
@@ -126,7 +126,8 @@ export async function startServer(config: Config, options: { clock?: () => Date;
   await redis?.connected(); // not connected within a second: the first requests skip Redis at once
   // A burst of new connections waits in the kernel's accept queue (capped at net.core.somaxconn) rather than
   // being dropped there and retried by clients after 1, 3, 7 s, where no 503 can reach them (decision 0036).
-  const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
+  // Not listening (in-process tests answer with app.inject, decision 0051): the address is the configured one.
+  const address = options.listen === false ? (await app.ready(), config.baseUrl) : await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   delivery.start();
   schedule.start();
   const connections = connectionDrain(app.server);

@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { testEngines } from '../support/engines.ts';
 import { WebClient } from '../support/web-client.ts';
 import { createAdmin, createModerator } from '../../src/services/accounts.ts';
 
@@ -20,14 +21,14 @@ async function signFrom(server: TestServer, slug: string, ip: string, n: number,
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`staff deal with signing alerts and sessions in the admin area (${engine})`, { skip }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let server: TestServer;
     let mo: WebClient;
     let ada: WebClient;
 
     before(async () => {
-      db = await create();
-      server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none', RATE_LIMIT: 'on', SIGN_LIMIT_PER_ADDRESS: '3', TRUST_PROXY: '127.0.0.1' });
+      site = await openSite({ database: create, env: { SIGNATURE_CONFIRMATION: 'none', RATE_LIMIT: 'on', SIGN_LIMIT_PER_ADDRESS: '3', TRUST_PROXY: '127.0.0.1' } });
+      ({ server } = site);
       await createAdmin(server.store, ADMIN.email, ADMIN.password, new Date());
       await createModerator(server.store, MODERATOR.email, MODERATOR.password, new Date());
       mo = new WebClient(server, '10.1.0.2');
@@ -35,10 +36,7 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal((await mo.signIn(MODERATOR.email, MODERATOR.password)).status, 303);
       assert.equal((await ada.signIn(ADMIN.email, ADMIN.password)).status, 303);
     });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('without a staff session, the new pages send people to sign in', async () => {
       const visitor = new WebClient(server, '10.1.0.9');

@@ -1,25 +1,22 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { startSmtpSink, confirmationLink, type SmtpSink } from '../support/smtp.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, startTestApp, type Site } from '../support/app.ts';
+import { confirmationLink, type SmtpSink } from '../support/smtp.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`signing through the API on ${engine}, with mail over real SMTP`, { skip: skip && 'PostgreSQL not reachable' }, () => {
+    let site: Site;
     let db: TestDatabase;
     let smtp: SmtpSink;
     let server: TestServer;
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, MAIL_FROM: 'Undersign <petitions@undersign.test>' });
+      site = await openSite({ database: create, smtp: true, env: { MAIL_FROM: 'Undersign <petitions@undersign.test>' } });
+      ({ db, smtp, server } = site);
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('Priya signs, confirms from her inbox, and the count and API show it', async () => {
       const created = await createPetitionViaApi(server, { kind: 'pledge', location: 'Cambridge, UK', category: 'Education', goal: 50 });
@@ -45,10 +42,10 @@ for (const { engine, skip, create } of await testEngines()) {
       const link = confirmationLink(mail);
       assert.ok(new URL(link).pathname.includes('confirm'));
 
-      const confirm = await fetch(link);
+      const confirm = await server.request(link);
       assert.equal(confirm.status, 200);
       assert.match(await confirm.text(), /Thank you for pledging/);
-      const again = await fetch(link);
+      const again = await server.request(link);
       assert.equal(again.status, 200, 'following the link twice is harmless');
 
       count = await (await server.request(`/api/v1/petitions/${created.slug}/count`)).json();
@@ -71,7 +68,7 @@ for (const { engine, skip, create } of await testEngines()) {
       assert.equal(first.status, second.status);
       assert.equal(await first.text(), await second.text());
       const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('ben@example.org'));
-      await fetch(confirmationLink(mail));
+      await server.request(confirmationLink(mail));
       const petition = await server.store.findPetitionBySlug(slug);
       assert.equal(petition?.signatureCount, 1);
       assert.equal(await server.store.countSignatures(petition!.id, 'pending'), 0);
@@ -81,7 +78,7 @@ for (const { engine, skip, create } of await testEngines()) {
       const { slug } = await createPetitionViaApi(server, { title: 'Update test petition' });
       for (const [name, email, consent] of [['Keen', 'keen@example.org', true], ['Quiet', 'quiet@example.org', false]] as const) {
         await server.postJson(`/api/v1/petitions/${slug}/signatures`, { name, email, consent });
-        await fetch(confirmationLink(await smtp.waitFor((m) => JSON.stringify(m.to).includes(email))));
+        await server.request(confirmationLink(await smtp.waitFor((m) => JSON.stringify(m.to).includes(email))));
       }
       const res = await server.postJson(
         `/api/v1/petitions/${slug}/updates`,
@@ -103,7 +100,7 @@ for (const { engine, skip, create } of await testEngines()) {
 
     test('300 concurrent signatures count exactly, with each milestone recorded once', async () => {
       const { slug } = await createPetitionViaApi(server, { title: 'Concurrency' });
-      const quick = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+      const quick = await startTestApp({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
       try {
         const answers = await Promise.all(
           Array.from({ length: 300 }, (_, i) => quick.postJson(`/api/v1/petitions/${slug}/signatures`, { name: `Signer ${i}`, email: `crowd-${i}@example.org` })),

@@ -1,23 +1,21 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { sqliteDatabase } from '../support/engines.ts';
 
 describe('browsing and searching over HTTP', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    site = await openSite({ database: sqliteDatabase, env: { SIGNATURE_CONFIRMATION: 'none' } });
+    ({ server } = site);
     await createPetitionViaApi(server, { title: 'Bring back night buses', target: 'Leeds council', location: 'Leeds, UK', category: 'transport' });
     await createPetitionViaApi(server, { title: 'Protected cycle lanes', target: 'York council', location: 'York, UK', category: 'transport' });
     await createPetitionViaApi(server, { title: 'Open the library at night', target: 'University of Cambridge', location: 'Cambridge, UK', category: 'education' });
     for (let i = 0; i < 3; i++) await server.postJson('/api/v1/petitions/protected-cycle-lanes/signatures', { name: 'R', email: `r${i}@example.org` });
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   const api = async (query: string) => {
     const res = await server.request(`/api/v1/petitions?${query}`);

@@ -1,14 +1,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { testEngines } from '../support/engines.ts';
 import { CookieJar, csrfToken, formBody } from '../support/cookie-jar.ts';
 
 type Outbox = Array<{ to: string; subject: string; text: string }>;
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`Rahel runs a campaign of local pledges at several universities, on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let server: TestServer;
     let auth: Record<string, string>;
     const jar = new CookieJar();
@@ -21,14 +22,11 @@ for (const { engine, skip, create } of await testEngines()) {
     const campaignApi = async (slug: string) => (await server.request(`/api/v1/campaigns/${slug}`)).json();
 
     before(async () => {
-      db = await create();
-      server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+      site = await openSite({ database: create, env: { SIGNATURE_CONFIRMATION: 'none' } });
+      ({ server } = site);
       auth = { authorization: `Bearer ${await server.adminToken()}` };
     });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('bad campaigns are refused field by field by the API, and nothing is written', async () => {
       const res = await server.postJson('/api/v1/campaigns', { title: 'x'.repeat(151), body: '', kind: 'poem', category: 'Astrology', goal: 0, lockedFields: ['title'] }, auth);

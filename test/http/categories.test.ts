@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi } from '../support/server.ts';
+import { createPetitionViaApi } from '../support/server.ts';
+import { startTestApp } from '../support/app.ts';
 import { sqliteDatabase } from '../support/engines.ts';
 
 test('administrators keep the list of categories; petitions show theirs', async () => {
   const db = sqliteDatabase();
-  const server = await startTestServer({ DATABASE_URL: db.url });
+  const server = await startTestApp({ DATABASE_URL: db.url });
   try {
     const auth = { authorization: `Bearer ${await server.adminToken()}` };
     const defaults = (await (await server.request('/api/v1/categories')).json()).data;

@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { sqliteDatabase } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { signature } from '../support/builders.ts';
 import { hashSecret, newSecret } from '../../src/services/tokens.ts';
@@ -10,7 +11,7 @@ const SIGNED_NAMES = ['Ada Lovelace', 'Bob Marley', '=HYPERLINK("http://evil.exa
 const PENDING_NAME = 'Pending Person';
 
 describe('an organiser delivers the petition: CSV download and printable page', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
   const clock = fixedClock('2026-11-28T10:00:00Z');
   let slug = '';
@@ -27,8 +28,8 @@ describe('an organiser delivers the petition: CSV download and printable page', 
   const names = (body: string) => [...SIGNED_NAMES.slice(0, 2), PENDING_NAME].filter((n) => body.includes(n));
 
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url }, { clock });
+    site = await openSite({ database: sqliteDatabase, clock });
+    ({ server } = site);
     slug = (await createPetitionViaApi(server, { title: 'Plant a tree for every graduate', target: 'Vice-Chancellor', why: 'Shade, and carbon.' })).slug;
     const petition = (await server.store.findPetitionBySlug(slug))!;
     await server.store.commitSignatureBatch({
@@ -50,10 +51,7 @@ describe('an organiser delivers the petition: CSV download and printable page', 
     adminCookie = await sessionCookie(admin.id, tomorrow);
     strangerCookie = await sessionCookie(stranger.id, tomorrow);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   for (const page of ['signatures.csv', 'print']) {
     test(`${page}: without a valid session, no signer is shown`, async () => {

@@ -1,19 +1,18 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, startTestApp, type Site } from '../support/app.ts';
 import { sqliteDatabase, testEngines, type TestDatabase } from '../support/engines.ts';
 
 describe('the embeddable widget', () => {
+  let site: Site;
   let db: TestDatabase;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    site = await openSite({ database: sqliteDatabase, env: { SIGNATURE_CONFIRMATION: 'none' } });
+    ({ db, server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   test('other sites may frame the widget, and only the widget; it shows the count and opens the petition to sign', async () => {
     const { slug } = await createPetitionViaApi(server, { title: 'Trees on every street', goal: 50 });
@@ -40,7 +39,7 @@ for (const { engine, skip, create } of await testEngines()) {
   describe(`signatures by area over HTTP on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
     test('the API and the page show districts and countries with at least 5 signers, the rest merged', async () => {
       const db = await create();
-      const server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+      const server = await startTestApp({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
       try {
         const { slug } = await createPetitionViaApi(server, { title: 'Where are we' });
         const sign = (i: number, place: Record<string, string>) => server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'S', email: `s${i}@example.org`, ...place });

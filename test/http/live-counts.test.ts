@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { startSmtpSink, confirmationLink } from '../support/smtp.ts';
+import { openSite, type Site } from '../support/app.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import type { LiveCounts } from '../../src/web/live-counts.ts';
 
@@ -43,16 +44,14 @@ const until = async (check: () => boolean) => {
 };
 
 describe('live counts over Server-Sent Events', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
+  // A real server: streams stay open on their connections, and closing it tells them to reconnect.
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    site = await openSite({ database: sqliteDatabase, env: { SIGNATURE_CONFIRMATION: 'none' }, listen: true });
+    ({ server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   test('every viewer hears the new count after a signature commits, and leaving cleans up', async () => {
     const { slug } = await createPetitionViaApi(server, { title: 'Watch me grow' });
@@ -112,17 +111,14 @@ describe('live counts over Server-Sent Events', () => {
 
 /** Issue 14, item 10 (c): one client took all 10,000 places in 5 s. */
 describe('live counts per client address', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
     // The test's requests come through "a proxy" on loopback, which names each client in X-Forwarded-For.
-    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none', TRUST_PROXY: '127.0.0.1', LIVE_CONNECTIONS_PER_CLIENT: '3' });
+    site = await openSite({ database: sqliteDatabase, env: { SIGNATURE_CONFIRMATION: 'none', TRUST_PROXY: '127.0.0.1', LIVE_CONNECTIONS_PER_CLIENT: '3' }, listen: true });
+    ({ server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   const from = (ip: string) => ({ 'x-forwarded-for': ip });
   const refusedStream = async (slug: string, ip: string) => {

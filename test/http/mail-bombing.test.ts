@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { startSmtpSink, confirmationLink, type SmtpSink } from '../support/smtp.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { confirmationLink, type SmtpSink } from '../support/smtp.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { formBody } from '../support/cookie-jar.ts';
@@ -35,21 +36,17 @@ const postForm = (server: TestServer, path: string, fields: Record<string, strin
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`no mail bombing, over HTTP on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
+    let site: Site;
     let db: TestDatabase;
     let smtp: SmtpSink;
     let server: TestServer;
     const clock = fixedClock('2026-11-28T08:00:00Z');
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url }, { clock });
+      site = await openSite({ database: create, smtp: true, clock });
+      ({ db, smtp, server } = site);
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('60 signatures with one address, minutes apart, deliver two mails, and every answer is the same', async () => {
       clock.set('2026-11-28T08:00:00Z');
@@ -72,7 +69,7 @@ for (const { engine, skip, create } of await testEngines()) {
       const { slug } = await createPetitionViaApi(server, { title: 'Light the canal path' });
       const first = await sign(server, slug, 'grace@example.org', 'Grace Hopper');
       const link = confirmationLink(await smtp.waitFor(to('grace@example.org')));
-      assert.equal((await fetch(link)).status, 200);
+      assert.equal((await server.request(link)).status, 200);
 
       const again = await sign(server, slug, 'Grace@Example.org', 'Someone Else');
       const stranger = await sign(server, slug, 'new-signer@example.org');
@@ -120,20 +117,16 @@ for (const { engine, skip, create } of await testEngines()) {
   });
 
   describe(`signatures over the signing limits are not mailed, over HTTP on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
+    let site: Site;
     let db: TestDatabase;
     let smtp: SmtpSink;
     let server: TestServer;
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, RATE_LIMIT: 'on', SIGN_LIMIT_PER_ADDRESS: '2' });
+      site = await openSite({ database: create, smtp: true, env: { RATE_LIMIT: 'on', SIGN_LIMIT_PER_ADDRESS: '2' } });
+      ({ db, smtp, server } = site);
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('a signature flagged by the per-address limit gets no mail, and the same answer', async () => {
       const { slug } = await createPetitionViaApi(server);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi } from '../support/server.ts';
+import { createPetitionViaApi } from '../support/server.ts';
+import { startTestApp } from '../support/app.ts';
 import { startSmtpSink, confirmationLink } from '../support/smtp.ts';
 import { sqliteDatabase } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
@@ -20,7 +21,7 @@ test('when the mail server is down, signing still works and the mail goes out on
   const port = probe.port;
   await probe.close();
   const clock = fixedClock();
-  const server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: `smtp://127.0.0.1:${port}` }, { clock });
+  const server = await startTestApp({ DATABASE_URL: db.url, SMTP_URL: `smtp://127.0.0.1:${port}` }, { clock });
   let smtp: Awaited<ReturnType<typeof startSmtpSink>> | undefined;
   try {
     const { slug } = await createPetitionViaApi(server);
@@ -36,7 +37,7 @@ test('when the mail server is down, signing still works and the mail goes out on
     smtp = await startSmtpSink(port);
     // No clock moves: the relay is probed again after its pause (real time), not after a message's backoff.
     const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('esi@example.org'), 15_000);
-    assert.equal((await fetch(confirmationLink(mail))).status, 200);
+    assert.equal((await server.request(confirmationLink(mail))).status, 200);
     assert.equal((await server.store.findPetitionBySlug(slug))?.signatureCount, 1);
     assert.equal(smtp.messages.length, 1, 'delivered once');
   } finally {

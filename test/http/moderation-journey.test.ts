@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import type { SmtpSink } from '../support/smtp.ts';
+import { testEngines } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { WebClient, startAndConfirmPetition } from '../support/web-client.ts';
 import { createAdmin, createModerator } from '../../src/services/accounts.ts';
@@ -17,7 +18,7 @@ const slugsIn = async (res: Response) => ((await res.json()) as { data: Array<{ 
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`Mo moderates a reported petition (${engine})`, { skip }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let smtp: SmtpSink;
     let server: TestServer;
     const clock = fixedClock('2026-11-28T10:00:00Z');
@@ -27,19 +28,14 @@ for (const { engine, skip, create } of await testEngines()) {
     let slug = '';
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, MODERATION: 'post', TRUST_PROXY: '127.0.0.1' }, { clock });
+      site = await openSite({ database: create, smtp: true, env: { MODERATION: 'post', TRUST_PROXY: '127.0.0.1' }, clock });
+      ({ smtp, server } = site);
       await createAdmin(server.store, ADMIN.email, ADMIN.password, clock());
       await createModerator(server.store, MODERATOR.email, MODERATOR.password, clock());
       admin = new WebClient(server, '10.0.0.1');
       mo = new WebClient(server, '10.0.0.2');
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('without a staff session the admin area sends people to sign in, and the staff API answers 401', async () => {
       const visitor = new WebClient(server, '10.0.0.9');

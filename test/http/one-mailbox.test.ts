@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { startSmtpSink, confirmationLink, type SmtpSink } from '../support/smtp.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { confirmationLink, type SmtpSink } from '../support/smtp.ts';
 import { testEngines, type TestDatabase } from '../support/engines.ts';
 import { formBody } from '../support/cookie-jar.ts';
 import { openEngine, type Engine } from '../../src/store/engine.ts';
@@ -23,6 +24,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, what: string, 
 // Issue 14, item 1: one mailbox is one signature, however its address is typed.
 for (const { engine, skip, create } of await testEngines()) {
   describe(`one mailbox, one signature, over HTTP on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
+    let site: Site;
     let db: TestDatabase;
     let smtp: SmtpSink;
     let server: TestServer;
@@ -38,16 +40,13 @@ for (const { engine, skip, create } of await testEngines()) {
         .execute();
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, SIGN_LIMIT_PER_DOMAIN: '2', RATE_LIMIT: 'on' });
+      site = await openSite({ database: create, smtp: true, env: { SIGN_LIMIT_PER_DOMAIN: '2', RATE_LIMIT: 'on' } });
+      ({ db, smtp, server } = site);
       raw = openEngine(db.url);
     });
     after(async () => {
       await raw?.db.destroy();
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
+      await site?.close();
     });
 
     test('the five spellings of one inbox the review found make one signature and one mail', async () => {
@@ -62,7 +61,7 @@ for (const { engine, skip, create } of await testEngines()) {
       }
       await drained();
       assert.deepEqual(smtp.recipients.filter((r) => r.join().includes('victim')), [['victim@example.com']]);
-      assert.equal((await fetch(confirmationLink(smtp.messages.find((m) => JSON.stringify(m.to).includes('victim'))!))).status, 200);
+      assert.equal((await server.request(confirmationLink(smtp.messages.find((m) => JSON.stringify(m.to).includes('victim'))!))).status, 200);
       assert.deepEqual(await rows(slug), [{ email: 'victim@example.com', flag: null }]);
       const petition = (await (await server.request(`/api/v1/petitions/${slug}`)).json()) as { signatureCount: number };
       assert.equal(petition.signatureCount, 1);

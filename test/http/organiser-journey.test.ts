@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { startSmtpSink, confirmationLink, type SmtpSink } from '../support/smtp.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { confirmationLink, type SmtpSink } from '../support/smtp.ts';
+import { sqliteDatabase } from '../support/engines.ts';
 import { CookieJar, csrfToken, formBody } from '../support/cookie-jar.ts';
 import { fixedClock } from '../support/clock.ts';
 import type { ParsedMail } from 'mailparser';
@@ -15,7 +16,7 @@ const onlyLink = (m: ParsedMail, part: string) => {
 };
 
 describe('Nadia runs a pledge from start to victory', () => {
-  let db: TestDatabase;
+  let site: Site;
   let smtp: SmtpSink;
   let server: TestServer;
   const clock = fixedClock('2026-11-28T10:00:00Z');
@@ -29,15 +30,10 @@ describe('Nadia runs a pledge from start to victory', () => {
     browse(path, { method: 'POST', body: formBody(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
   before(async () => {
-    db = sqliteDatabase();
-    smtp = await startSmtpSink();
-    server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url }, { clock });
+    site = await openSite({ database: sqliteDatabase, smtp: true, clock });
+    ({ smtp, server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await smtp?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   test('her form with mistakes comes back with a message per field and her words kept', async () => {
     const res = await postForm('/petitions/new', { kind: 'pledge', target: '', title: 'Walk to school', body: '', why: 'Safer streets', location: 'Qwxyzzyville, UK', goal: '0', closesAt: '2020-01-01', organiserEmail: 'not-an-email' });
@@ -90,7 +86,7 @@ describe('Nadia runs a pledge from start to victory', () => {
       const res = await server.request(`/petitions/${slug}/signatures`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody({ name, email, consent }) });
       assert.equal(res.status, 303);
       const mail = await smtp.waitFor((m) => to(m).includes(email) && /Please confirm your pledge/.test(m.subject ?? ''));
-      assert.equal((await fetch(confirmationLink(mail))).status, 200);
+      assert.equal((await server.request(confirmationLink(mail))).status, 200);
     }
     const page = await (await browse(`/petitions/${slug}/manage`)).text();
     assert.ok(!page.includes('keen@example.org'), 'organisers never see signers’ addresses');
@@ -107,9 +103,9 @@ describe('Nadia runs a pledge from start to victory', () => {
     assert.equal(smtp.messages.filter((m) => m.subject === 'Update: Walk to school on Fridays').length, 1, 'the quiet signer got nothing');
 
     // RFC 8058: the mail provider posts from its own servers, without our cookies or Origin.
-    const oneClick = await fetch(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await server.request(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     assert.equal(oneClick.status, 200);
-    assert.equal((await fetch(unsubscribe.replace(/\/[^/]+$/, '/forged-token-forged-token-forged'), { method: 'POST' })).status, 404);
+    assert.equal((await server.request(unsubscribe.replace(/\/[^/]+$/, '/forged-token-forged-token-forged'), { method: 'POST' })).status, 404);
 
     const page2 = await (await browse(`/petitions/${slug}/manage`)).text();
     await postForm(`/petitions/${slug}/manage/updates`, { _csrf: csrfToken(page2), text: 'Second update.' });
@@ -208,9 +204,9 @@ describe('Nadia runs a pledge from start to victory', () => {
 
 describe('deadlines', () => {
   test('at its deadline a petition closes by itself: the page says so and the form is gone', async () => {
-    const db = sqliteDatabase();
     const clock = fixedClock('2026-11-28T10:00:00Z');
-    const server = await startTestServer({ DATABASE_URL: db.url }, { clock });
+    const site = await openSite({ database: sqliteDatabase, clock });
+    const { server } = site;
     try {
       const token = await server.adminToken();
       const res = await server.postJson('/api/v1/petitions', { title: 'Short one', target: 'Council', body: 'b', why: 'w', closesAt: '2026-11-29T00:00:00Z' }, { authorization: `Bearer ${token}` });
@@ -225,8 +221,7 @@ describe('deadlines', () => {
       assert.match(page, /is closed and no longer takes signatures/);
       assert.ok(!page.includes('action="/petitions/short-one/signatures"'));
     } finally {
-      await server.close();
-      await db.drop();
+      await site.close();
     }
   });
 });

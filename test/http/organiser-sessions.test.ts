@@ -1,9 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import type { SmtpSink } from '../support/smtp.ts';
+import { testEngines } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { WebClient, startAndConfirmPetition } from '../support/web-client.ts';
 import { createAdmin } from '../../src/services/accounts.ts';
@@ -19,7 +20,7 @@ const signInLink = (m: ParsedMail) => new URL(((m.text ?? '').match(/https?:\/\/
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`organiser sessions from magic links (${engine})`, { skip }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let smtp: SmtpSink;
     let server: TestServer;
     const clock = fixedClock('2026-11-28T10:00:00Z');
@@ -42,9 +43,8 @@ for (const { engine, skip, create } of await testEngines()) {
     const withCookie = (path: string, cookie: string) => server.request(path, { headers: { cookie } });
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, MODERATION: 'post', TRUST_PROXY: '127.0.0.1' }, { clock });
+      site = await openSite({ database: create, smtp: true, env: { MODERATION: 'post', TRUST_PROXY: '127.0.0.1' }, clock });
+      ({ smtp, server } = site);
       await createAdmin(server.store, ADMIN.email, ADMIN.password, clock());
       nadia = new WebClient(server, '10.3.0.1');
       ada = new WebClient(server, '10.3.0.2');
@@ -53,11 +53,7 @@ for (const { engine, skip, create } of await testEngines()) {
       adasSlug = await startAndConfirmPetition(ada, smtp, ADMIN.email, 'Benches on Woodhouse Moor');
       assert.equal((await server.store.findUserByEmail(ADMIN.email))?.role, 'admin', 'still an administrator');
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('an administrator’s magic-link session manages her own petition and no one else’s', async () => {
       for (const path of ['manage', 'signatures.csv', 'print']) {

@@ -1,19 +1,17 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { sqliteDatabase } from '../support/engines.ts';
 
 describe('cached reads of a busy petition', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    site = await openSite({ database: sqliteDatabase, env: { SIGNATURE_CONFIRMATION: 'none' } });
+    ({ server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   const sign = (slug: string, email: string) => server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Reader', email });
 

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi } from '../support/server.ts';
+import { createPetitionViaApi } from '../support/server.ts';
+import { startTestApp } from '../support/app.ts';
 import { sqliteDatabase } from '../support/engines.ts';
 
 test('one address signing far faster than a person can is slowed with 429, in the error shape', async () => {
   const db = sqliteDatabase();
-  const server = await startTestServer({ DATABASE_URL: db.url, RATE_LIMIT: 'on' });
+  const server = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT: 'on' });
   try {
     const { slug } = await createPetitionViaApi(server);
     const statuses: number[] = [];

@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPetitionViaApi, startTestServer, type TestServer } from '../support/server.ts';
-import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import type { SmtpSink } from '../support/smtp.ts';
+import { testEngines } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { WebClient, startAndConfirmPetition } from '../support/web-client.ts';
 import { Schedule } from '../../src/jobs/schedule.ts';
@@ -27,23 +28,18 @@ const petitionPage = async (server: TestServer, slug: string) => {
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`Every title gets a readable address of its own (${engine})`, { skip }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let smtp: SmtpSink;
     let server: TestServer;
     let auth: Record<string, string>;
     const clock = fixedClock('2026-11-28T10:00:00Z');
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, MODERATION: 'post' }, { clock });
+      site = await openSite({ database: create, smtp: true, env: { MODERATION: 'post' }, clock });
+      ({ smtp, server } = site);
       auth = { authorization: `Bearer ${await server.adminToken()}` };
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('Cyrillic, Greek, Arabic and Chinese titles get readable Latin slugs, and their pages are there', async () => {
       const titles: Array<[string, string]> = [
@@ -130,7 +126,7 @@ for (const { engine, skip, create } of await testEngines()) {
   });
 
   describe(`Starts nobody confirms are deleted after 24 hours (${engine})`, { skip }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let smtp: SmtpSink;
     let server: TestServer;
     const clock = fixedClock('2026-11-28T10:00:00Z');
@@ -138,20 +134,15 @@ for (const { engine, skip, create } of await testEngines()) {
     let schedule: Schedule;
 
     before(async () => {
-      db = await create();
-      smtp = await startSmtpSink();
-      server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url, MODERATION: 'post' }, { clock });
+      site = await openSite({ database: create, smtp: true, env: { MODERATION: 'post' }, clock });
+      ({ smtp, server } = site);
       // The schedule the server runs, over the same store and clock: the job is run by hand, not by a timer.
       schedule = new Schedule({
         store: server.store, clock, delivery: {} as MailDelivery, baseUrl: server.config.baseUrl, anonymiseAfterDays: 183,
         logger: { error: (e) => errors.push(e), warn: () => {} },
       });
     });
-    after(async () => {
-      await server?.close();
-      await smtp?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     const petitionsOf = async (email: string) => {
       const user = await server.store.findUserByEmail(email);

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, startTestApp, type Site } from '../support/app.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { openPetition } from '../support/builders.ts';
@@ -74,19 +75,21 @@ async function walk<T, R>(items: T[], concurrency: number, work: (item: T) => Pr
 
 describe('share cards under load', () => {
   const clock = fixedClock();
+  let site: Site;
   let db: TestDatabase;
   let server: TestServer;
 
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer(ENV(db), { clock });
+    site = await openSite({ database: sqliteDatabase, clock });
+    ({ db, server } = site);
     // The first card starts the drawing thread; what is measured below is the warm path.
     const [warm] = await petitions(server, 1, 'warm-up');
     assert.equal((await card(server, warm!.slug)).status, 200);
   });
+  // A test below restarts the server over the same database: close that one too (closing twice is a no-op).
   after(async () => {
     await server?.close();
-    await db?.drop();
+    await site?.close();
   });
 
   test('a burst of cards across many petitions leaves the main thread free: /healthz answers throughout', async (t) => {
@@ -164,8 +167,8 @@ describe('share cards under load', () => {
     assert.equal(first.status, 200);
 
     await server.close();
-    server = await startTestServer(ENV(db), { clock });
-    const other = await startTestServer(ENV(db), { clock });
+    server = await startTestApp(ENV(db), { clock });
+    const other = await startTestApp(ENV(db), { clock });
     try {
       const drawnBefore = shareCardsDrawn();
       const afterRestart = await card(server, p!.slug);
@@ -196,17 +199,15 @@ describe('share cards under load', () => {
 
 describe('share card drawings limited per client', () => {
   const clock = fixedClock();
+  let site: Site;
   let db: TestDatabase;
   let server: TestServer;
 
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ ...ENV(db), RATE_LIMIT: 'on', SHARE_CARD_DRAWS_PER_CLIENT: '3' }, { clock });
+    site = await openSite({ database: sqliteDatabase, env: { RATE_LIMIT: 'on', SHARE_CARD_DRAWS_PER_CLIENT: '3' }, clock });
+    ({ db, server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   test('a client walking many petitions is refused drawings past its limit; cards already drawn stay unlimited', async () => {
     const walk = await petitions(server, 6, 'walk');
@@ -224,7 +225,7 @@ describe('share card drawings limited per client', () => {
     assert.equal(shareCardsDrawn() - drawnBefore, 3);
 
     // A new signature: within 30 s of its drawing the card stands for the new count, as ever.
-    const signer = await startTestServer({ ...ENV(db), SIGNATURE_CONFIRMATION: 'none' });
+    const signer = await startTestApp({ ...ENV(db), SIGNATURE_CONFIRMATION: 'none' });
     try {
       const res = await signer.postJson(`/api/v1/petitions/${walk[0]!.slug}/signatures`, { name: 'Ada Lovelace', email: 'ada@example.org' });
       assert.equal(res.status, 201);

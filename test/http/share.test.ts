@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, startTestApp, type Site } from '../support/app.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { openPetition, pendingPetition, petitionInput } from '../support/builders.ts';
@@ -22,19 +23,17 @@ function metaContent(html: string, key: string): string | undefined {
 
 describe('sharing a petition: preview tags, share image and QR code', () => {
   const clock = fixedClock();
+  let site: Site;
   let db: TestDatabase;
   let server: TestServer;
   let petition: Petition;
 
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url }, { clock });
+    site = await openSite({ database: sqliteDatabase, clock });
+    ({ db, server } = site);
     petition = await openPetition(server.store, { title: 'Keep the Riverside library open', target: 'Riverside Council' });
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   const fetchPng = async (slug: string): Promise<Buffer> => {
     const res = await server.request(`/petitions/${slug}/share.png`);
@@ -76,7 +75,7 @@ describe('sharing a petition: preview tags, share image and QR code', () => {
   test('a new signature redraws the card once the last drawing is 30 s old', async () => {
     const before = await fetchPng(petition.slug);
     // A second server on the same database signs without email confirmation, as a visitor would.
-    const signer = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    const signer = await startTestApp({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
     try {
       const res = await signer.postJson(`/api/v1/petitions/${petition.slug}/signatures`, { name: 'Ada Lovelace', email: 'ada@example.org' });
       assert.equal(res.status, 201); // signed and counted: no confirmation step

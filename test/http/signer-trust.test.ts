@@ -1,8 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { startSmtpSink, confirmationLink, type SmtpSink } from '../support/smtp.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, startTestApp, type Site } from '../support/app.ts';
+import { confirmationLink, type SmtpSink } from '../support/smtp.ts';
 import { sqliteDatabase, testEngines, type TestDatabase } from '../support/engines.ts';
 import { createToken } from '../../src/services/accounts.ts';
 
@@ -29,19 +30,17 @@ const count = async (server: TestServer, slug: string): Promise<number> => (awai
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`fraud defence over HTTP on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
+    let site: Site;
     let db: TestDatabase;
     let server: TestServer;
     let admin: Record<string, string>;
 
     before(async () => {
-      db = await create();
-      server = await startTestServer({ DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '3', SIGN_LIMIT_PER_DOMAIN: '4' });
+      site = await openSite({ database: create, env: { RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '3', SIGN_LIMIT_PER_DOMAIN: '4' } });
+      ({ db, server } = site);
       admin = { authorization: `Bearer ${await server.adminToken()}` };
     });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('a script signing from one address: past the limit it is answered the same, flagged, not counted, and alerted', async () => {
       const { slug } = await createPetitionViaApi(server, { title: 'Save the allotments' });
@@ -118,7 +117,7 @@ const redisUp = await redisAvailable();
 describe('shared networks and several processes', () => {
   test('an allowlisted campus address is never flagged', async () => {
     const db = sqliteDatabase();
-    const server = await startTestServer({ DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '2', SIGN_ALLOWLIST: '127.0.0.0/8, ::1' });
+    const server = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '2', SIGN_ALLOWLIST: '127.0.0.0/8, ::1' });
     try {
       const { slug } = await createPetitionViaApi(server, { title: 'Open the library at night' });
       for (let i = 1; i <= 5; i++) await sign(server, slug, `student${i}@gmail.com`);
@@ -131,7 +130,7 @@ describe('shared networks and several processes', () => {
 
   test('with Redis unreachable, signing goes on (unflagged) instead of failing', async () => {
     const db = sqliteDatabase();
-    const server = await startTestServer({ DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '1', REDIS_URL: 'redis://127.0.0.1:1' });
+    const server = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '1', REDIS_URL: 'redis://127.0.0.1:1' });
     try {
       const { slug } = await createPetitionViaApi(server, { title: 'Keep going' });
       assert.equal(await sign(server, slug, 'one@gmail.com'), '201 {"status":"signed"}');
@@ -146,8 +145,8 @@ describe('shared networks and several processes', () => {
   test('with REDIS_URL, two processes share one limit', { skip: !redisUp && 'Redis not reachable' }, async () => {
     const db = sqliteDatabase();
     const env = { DATABASE_URL: db.url, RATE_LIMIT: 'on', SIGNATURE_CONFIRMATION: 'none', SIGN_LIMIT_PER_ADDRESS: '3', REDIS_URL };
-    const one = await startTestServer(env);
-    const two = await startTestServer(env);
+    const one = await startTestApp(env);
+    const two = await startTestApp(env);
     try {
       const { slug } = await createPetitionViaApi(one, { title: 'One limit for all' });
       for (let i = 1; i <= 3; i++) await sign(i % 2 ? one : two, slug, `s${i}@gmail.com`);
@@ -163,19 +162,14 @@ describe('shared networks and several processes', () => {
 });
 
 describe('a signer’s own data, from the confirmation mail (real SMTP)', () => {
-  let db: TestDatabase;
+  let site: Site;
   let smtp: SmtpSink;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
-    smtp = await startSmtpSink();
-    server = await startTestServer({ DATABASE_URL: db.url, SMTP_URL: smtp.url });
+    site = await openSite({ database: sqliteDatabase, smtp: true });
+    ({ smtp, server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await smtp?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   test('Rosa sees what is kept about her, removes her signature, and the count drops', async () => {
     const { slug } = await createPetitionViaApi(server, { title: 'Light the towpath' });

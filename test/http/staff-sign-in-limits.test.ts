@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { testEngines } from '../support/engines.ts';
 import { fixedClock } from '../support/clock.ts';
 import { WebClient } from '../support/web-client.ts';
 import { createAdmin, createModerator } from '../../src/services/accounts.ts';
@@ -12,21 +13,18 @@ const MODERATOR = { email: 'mo@example.org', password: 'moderator passphrase, lo
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`staff sign-in limits: per address and account, per address, per account (${engine})`, { skip }, () => {
-    let db: TestDatabase;
+    let site: Site;
     let server: TestServer;
     const clock = fixedClock('2026-11-28T10:00:00Z');
 
     before(async () => {
-      db = await create();
+      site = await openSite({ database: create, env: { TRUST_PROXY: '127.0.0.1' }, clock });
       // The client address comes from X-Forwarded-For, trusted from loopback: each WebClient is its own address.
-      server = await startTestServer({ DATABASE_URL: db.url, TRUST_PROXY: '127.0.0.1' }, { clock });
+      ({ server } = site);
       await createAdmin(server.store, ADMIN.email, ADMIN.password, clock());
       await createModerator(server.store, MODERATOR.email, MODERATOR.password, clock());
     });
-    after(async () => {
-      await server?.close();
-      await db?.drop();
-    });
+    after(() => site?.close());
 
     test('the address is read like every other form reads one: canonical, and refused with its own message', async () => {
       const staff = new WebClient(server, '10.8.0.1');

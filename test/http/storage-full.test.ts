@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { createPetitionViaApi, type TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { sqliteDatabase } from '../support/engines.ts';
 import { formBody } from '../support/cookie-jar.ts';
 
 /*
@@ -10,16 +11,13 @@ import { formBody } from '../support/cookie-jar.ts';
  * is test/reliability/full-disk.test.ts, which needs root.
  */
 describe('signing while the disk is full', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url, SIGNATURE_CONFIRMATION: 'none' });
+    site = await openSite({ database: sqliteDatabase, env: { SIGNATURE_CONFIRMATION: 'none' } });
+    ({ server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   test('is answered 503 STORAGE_FULL with Retry-After on the API and a page saying so on the form, and works again once there is room', async () => {
     const { slug } = await createPetitionViaApi(server, { title: 'Mend the library roof' });

@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import type { TestServer } from '../support/server.ts';
+import { openSite, type Site } from '../support/app.ts';
+import { sqliteDatabase } from '../support/engines.ts';
 import { openPetition, petitionInput } from '../support/builders.ts';
 import type { PetitionState } from '../../src/domain/petition.ts';
 
@@ -10,16 +11,13 @@ import type { PetitionState } from '../../src/domain/petition.ts';
  * their address learns nothing a closed door would not tell them.
  */
 describe('the pages after signing, for a petition nobody may see', () => {
-  let db: TestDatabase;
+  let site: Site;
   let server: TestServer;
   before(async () => {
-    db = sqliteDatabase();
-    server = await startTestServer({ DATABASE_URL: db.url });
+    site = await openSite({ database: sqliteDatabase });
+    ({ server } = site);
   });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  after(() => site?.close());
 
   const pages = (slug: string) => [`/petitions/${slug}/signed`, `/petitions/${slug}/check-your-email`];
 

@@ -1,27 +1,22 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openEngine } from '../../src/store/engine.ts';
-import { openStore } from '../../src/store/kysely-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import { openTestStore, testEngines, type TestStore } from '../support/engines.ts';
 import { openPetition } from '../support/builders.ts';
 
 const at = (seconds: number): Date => new Date(Date.UTC(2026, 10, 28, 12, 0, seconds));
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`kept share cards on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
-    let db: TestDatabase;
+    let opened: TestStore;
     let store: Store;
 
     before(async () => {
-      db = await create();
-      store = await openStore(openEngine(db.url));
+      opened = await openTestStore(create);
+      store = opened.store;
     });
-    after(async () => {
-      await store?.close();
-      await db?.drop();
-    });
+    after(() => opened?.close());
 
     test('a card round-trips byte for byte, one per petition, the later drawing kept', async () => {
       const p = await openPetition(store);

@@ -1,11 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openEngine } from '../../src/store/engine.ts';
-import { openStore } from '../../src/store/kysely-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { SignatureCriteria } from '../../src/store/fraud-queries.ts';
 import { hashSecret } from '../../src/services/tokens.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import { openTestStore, testEngines, type TestStore } from '../support/engines.ts';
 import { openPetition, signature } from '../support/builders.ts';
 import { emptySettlement } from '../../src/store/outbox-queries.ts';
 
@@ -15,17 +13,14 @@ const criteria = (c: Partial<SignatureCriteria>): SignatureCriteria => ({ petiti
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`signer trust in the store on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
-    let db: TestDatabase;
+    let opened: TestStore;
     let store: Store;
 
     before(async () => {
-      db = await create();
-      store = await openStore(openEngine(db.url));
+      opened = await openTestStore(create);
+      store = opened.store;
     });
-    after(async () => {
-      await store?.close();
-      await db?.drop();
-    });
+    after(() => opened?.close());
 
     const count = async (slug: string) => (await store.findPetitionBySlug(slug))!.signatureCount;
 

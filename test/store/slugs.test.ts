@@ -1,9 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openEngine } from '../../src/store/engine.ts';
-import { openStore } from '../../src/store/kysely-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { testEngines, type TestDatabase } from '../support/engines.ts';
+import { openTestStore, testEngines, type TestStore } from '../support/engines.ts';
 import { openPetition, pendingPetition, petitionInput } from '../support/builders.ts';
 import { hashSecret } from '../../src/services/tokens.ts';
 
@@ -12,16 +10,13 @@ const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
 
 for (const { engine, skip, create } of await testEngines()) {
   describe(`slugs and unverified starts in the store on ${engine}`, { skip: skip && 'PostgreSQL not reachable' }, () => {
-    let db: TestDatabase;
+    let opened: TestStore;
     let store: Store;
     before(async () => {
-      db = await create();
-      store = await openStore(openEngine(db.url));
+      opened = await openTestStore(create);
+      store = opened.store;
     });
-    after(async () => {
-      await store?.close();
-      await db?.drop();
-    });
+    after(() => opened?.close());
 
     test('an insert at a taken slug writes nothing and says so; a free one is written', async () => {
       await openPetition(store, { slug: 'taken', title: 'First' });

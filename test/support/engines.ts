@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openEngine } from '../../src/store/engine.ts';
+import { openStore } from '../../src/store/kysely-store.ts';
+import type { Store } from '../../src/store/store.ts';
 
 /** A fresh, empty database for one test file: a temporary SQLite file, or a new PostgreSQL database. */
 export interface TestDatabase {
@@ -68,4 +71,24 @@ export async function testEngines(): Promise<Array<{ engine: 'sqlite' | 'postgre
     { engine: 'sqlite', skip: false, create: async () => sqliteDatabase() },
     { engine: 'postgres', skip: !pgUp, create: postgresDatabase },
   ];
+}
+
+/** A fresh database with the migrated store over it, for a store suite's `before`; `close` (for `after`) closes the store, then drops the database. */
+export interface TestStore {
+  db: TestDatabase;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function openTestStore(create: () => Promise<TestDatabase>): Promise<TestStore> {
+  const db = await create();
+  const store = await openStore(openEngine(db.url));
+  return {
+    db,
+    store,
+    async close() {
+      await store.close();
+      await db.drop();
+    },
+  };
 }

@@ -16,11 +16,20 @@ export interface TestServer extends Running {
 export async function startTestServer(env: Record<string, string | undefined>, options: { clock?: () => Date } = {}): Promise<TestServer> {
   // BASE_URL must name the real port (links in mail, the same-origin check), so pick the port first.
   const port = await freePort();
-  // Load shedding off unless a test turns it on: a busy test machine's event loop would trip it (decision 0036).
-  const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, DEMO: '0', RATE_LIMIT: 'off', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+  const config = testConfig({ PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, ...env });
   const running = await startServer(config, options);
+  return asTestServer(running, config, (path, init) => fetch(`${running.address}${path}`, { redirect: 'manual', ...init }));
+}
+
+/** Test-friendly settings over the given environment. */
+export function testConfig(env: Record<string, string | undefined>): Config {
+  // Load shedding off unless a test turns it on: a busy test machine's event loop would trip it (decision 0036).
+  return loadConfig({ NODE_ENV: 'test', DEMO: '0', RATE_LIMIT: 'off', MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
+}
+
+/** The interface suites use, over a running app and a way to send it a request (a socket or inject). */
+export function asTestServer(running: Running, config: Config, request: TestServer['request']): TestServer {
   let token: string | undefined;
-  const request = (path: string, init?: RequestInit) => fetch(`${running.address}${path}`, { redirect: 'manual', ...init });
   return {
     ...running,
     config,
