@@ -1,4 +1,5 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,13 +43,9 @@ export function installRouteDefaults(app: FastifyInstance): void {
   });
 }
 
-/**
- * Marks a plugin as reaching the whole app rather than its own encapsulated scope: Fastify's
- * documented `skip-override` property, which is all fastify-plugin sets (not a direct dependency here).
- */
+/** Marks a plugin as reaching the whole app rather than its own encapsulated scope (fastify-plugin). */
 export function appWide<Options extends FastifyPluginOptions>(plugin: FastifyPluginAsync<Options>): FastifyPluginAsync<Options> {
-  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-  return plugin;
+  return fastifyPlugin(plugin);
 }
 
 /** Whether a route answers unsafe methods, so checks and cache forgetting that only writes need apply to it. */
