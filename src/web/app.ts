@@ -58,7 +58,6 @@ export interface AppDeps {
 
 export const BODY_LIMIT = 64 * 1024;
 
-
 /** Builds the whole app without listening: tests use it in-process, main.ts adds listen and shutdown. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
