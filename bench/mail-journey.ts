@@ -59,6 +59,9 @@ export async function signerJourney(o: JourneyOptions): Promise<MailOutcome> {
   const lateness: number[] = [];
   const follows = new Set<Promise<void>>();
   const bulkAt: number[] = [];
+  /** Why links failed, by answer ('no link', a status, or the network error's code), for the check line. */
+  const failures = new Map<string, number>();
+  const failedWith = (why: string) => (followFailed++, failures.set(why, (failures.get(why) ?? 0) + 1));
 
   const off = o.relay.listen(([to, link, at]) => {
     if (o.bulk && to.startsWith(o.bulk.prefix)) bulkAt.push(at);
@@ -69,13 +72,13 @@ export async function signerJourney(o: JourneyOptions): Promise<MailOutcome> {
     if (n > 1) return;
     const sent = requestedAt.get(to);
     if (sent !== undefined) waits.push(at - sent);
-    if (!link) return void followFailed++;
+    if (!link) return void failedWith('no link');
     followsInFlight++;
     const follow = send(agent, new URL(link), 'GET')
       .then((status) => {
         if (status === 200) (followed++, (lastFollowAt = now()));
-        else followFailed++;
-      }, () => void followFailed++)
+        else failedWith(String(status));
+      }, (error: { code?: string }) => void failedWith(error.code ?? 'network error'))
       .finally(() => (followsInFlight--, follows.delete(follow)));
     follows.add(follow);
   });
@@ -175,7 +178,7 @@ export async function signerJourney(o: JourneyOptions): Promise<MailOutcome> {
     check:
       `${o.label}, signer journey at ${o.rate}/s${withBulk}: ${ack.length} acknowledged, ${mailed} got their mail, ${duplicates} more than one, ` +
       `not delivered within the deadline: ${undelivered}, ${strangers} mails to unacknowledged addresses; ` +
-      `count moved ${counted} = links followed ${followed} (${followFailed} failed): ${ok ? 'OK' : 'FAILED'}`,
+      `count moved ${counted} = links followed ${followed} (${followFailed} failed${failures.size ? `: ${[...failures].map(([why, n]) => `${why} ×${n}`).join(', ')}` : ''}): ${ok ? 'OK' : 'FAILED'}`,
     ok,
   };
 }

@@ -5,13 +5,19 @@ import { AppError } from '../domain/errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `never`: answered even while the process sheds load (the health check a load balancer polls). */
-    shedding?: 'never';
+    /**
+     * `never`: answered even while the process sheds load (the health check a load balancer polls).
+     * `like-writes`: a GET that completes what someone started, shed only when writes are (a
+     * signature's confirmation link: refused, the signature would not count, and many never retry).
+     */
+    shedding?: 'never' | 'like-writes';
   }
 }
 
 /** Route config for routes that must answer however busy the process is. */
 export const NEVER_SHED = { shedding: 'never' } as const;
+/** Route config for a link that completes a write (decision 0036). */
+export const SHED_LIKE_WRITES = { shedding: 'like-writes' } as const;
 
 /** Seconds a shed client is asked to wait: pressure is measured every half second, a burst passes in a few. */
 export const OVERLOADED_RETRY_SECONDS = 5;
@@ -49,8 +55,12 @@ export async function installLoadShedding(app: FastifyInstance, config: Pick<Con
   let lastLog = 0;
   let shedSinceLog = 0;
 
-  const shed = (request: FastifyRequest, type: string, value: number): boolean =>
-    request.routeOptions.config.shedding !== 'never' && shedsRequest(request.method, type === underPressure.TYPE_EVENT_LOOP_DELAY ? { delayMs: value } : { utilisation: value }, delayBound);
+  const shed = (request: FastifyRequest, type: string, value: number): boolean => {
+    const { shedding } = request.routeOptions.config;
+    if (shedding === 'never') return false;
+    const method = shedding === 'like-writes' ? 'POST' : request.method;
+    return shedsRequest(method, type === underPressure.TYPE_EVENT_LOOP_DELAY ? { delayMs: value } : { utilisation: value }, delayBound);
+  };
 
   await app.register(underPressure, {
     maxEventLoopDelay: delayBound,

@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, createPetitionViaApi, type TestServer } from '../support/server.ts';
 import { sqliteDatabase, type TestDatabase } from '../support/engines.ts';
+import { hashSecret } from '../../src/services/tokens.ts';
 
 /**
  * Keeps this process's event loop busy `blockMs` at a time, with one turn of the loop between: the
@@ -23,6 +24,7 @@ function overload(blockMs: number): { stop(): void } {
 
 const BOUND_MS = 40; // MAX_EVENT_LOOP_DELAY_MS for these tests: far above an idle loop, far below the pressure
 const PRESSURE_MS = 250; // past twice the bound too, so writes are shed as well as reads
+const READS_ONLY_PRESSURE_MS = 55; // past the bound, not past twice it: reads are shed, writes go through
 const GENEROUS_MS = 30_000;
 
 interface Seen {
@@ -129,5 +131,39 @@ describe('a process past its event-loop bound sheds load with 503 and Retry-Afte
     const refused = signed.find((s) => s.status === 503)!.email;
     const again = await answered(() => server.postJson(`/api/v1/petitions/${slug}/signatures`, { name: 'Pat Busy', email: refused, consent: false }));
     assert.equal(again.status, 201, 'the refused signer, trying again, signs');
+  });
+
+  test('a confirmation link is shed like a write, not like a page: between the bound and twice it, pages get 503 and the link still confirms', async () => {
+    await untilAnswered(`/petitions/${slug}`, 200);
+    const petition = (await server.store.findPetitionBySlug(slug))!;
+    // Signatures waiting for their links, as a signer who just opened the mail has.
+    const tokens = Array.from({ length: 300 }, (_, i) => `shed-confirm-${i}-${'x'.repeat(32)}`);
+    await server.store.commitSignatureBatch({
+      now: new Date(),
+      signatures: tokens.map((t, i) => ({
+        petitionId: petition.id, email: `waiting-${i}@example.org`, name: 'Sam Waiting', postcode: null, country: null, consent: false,
+        tokenHash: hashSecret(t), confirmed: false, ipHash: null, flag: null, consentVersion: 1, confirmationMail: null,
+      })),
+      confirmations: [],
+    });
+    const before = await count();
+    const rounds: Array<{ page: number; link: number }> = [];
+    const pressure = overload(READS_ONLY_PRESSURE_MS);
+    try {
+      const deadline = Date.now() + GENEROUS_MS;
+      for (let i = 0; i < tokens.length && Date.now() < deadline && !rounds.some((r) => r.page === 503 && r.link === 200); i++) {
+        const [page, link] = await Promise.all([server.request(`/petitions/${slug}`).then(seen), server.request(`/signatures/confirm/${tokens[i]}`).then(seen)]);
+        rounds.push({ page: page.status, link: link.status });
+      }
+    } finally {
+      pressure.stop();
+    }
+    assert.ok(
+      rounds.some((r) => r.page === 503 && r.link === 200),
+      `in some round the page was shed while the link confirmed: ${JSON.stringify(rounds.slice(0, 20))}`,
+    );
+    const confirmed = rounds.filter((r) => r.link === 200).length;
+    assert.deepEqual(rounds.filter((r) => r.link !== 200 && r.link !== 503), [], 'each link confirmed (200) or was refused whole (503)');
+    assert.equal(await count(), before + confirmed, 'every link that answered 200 counted');
   });
 });

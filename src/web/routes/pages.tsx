@@ -23,6 +23,7 @@ import { failedForm } from './forms.ts';
 import { fillBannerSlot } from '../site-banner.tsx';
 import { answerRemovedPetition } from '../removed-petition.tsx';
 import { SECRET_TOKEN } from '../request-log.ts';
+import { SHED_LIKE_WRITES } from '../load-shedding.ts';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 /** Readers' pages: a CDN may keep them a few seconds; browsers always revalidate. */
@@ -133,7 +134,7 @@ export const pageRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
     return html(reply, renderPage(<ThankYou title={petition.title} kind={petition.kind} slug={petition.slug} url={petitionUrl(services, petition.slug)} />));
   });
 
-  app.get<{ Params: { token: string } }>('/signatures/confirm/:token', { config: SECRET_TOKEN }, async (request, reply) => {
+  app.get<{ Params: { token: string } }>('/signatures/confirm/:token', { config: { ...SECRET_TOKEN, ...SHED_LIKE_WRITES } }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const outcome = await confirmSignature(services, request.params.token);
     if (outcome.status === 'invalid') {
