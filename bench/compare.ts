@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVER_NODE_FLAGS } from '../src/cluster.ts';
-import { CONNECTIONS, DURATION, load, POSTGRES_ADMIN, postgresDatabase, ROUNDS, startServer, summarise, type Figures, type Server, type Target } from './support.ts';
+import { CONNECTIONS, DURATION, paired, POSTGRES_ADMIN, postgresDatabase, ROUNDS, startServer, type Server, type Target } from './support.ts';
 
 const SLUG = 'open-the-library-24-hours-during-exams';
 const APP_ENV = { DEMO: '1', SIGNATURE_CONFIRMATION: 'none', RATE_LIMIT: 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', SESSION_SECRET: 'b'.repeat(40) };
@@ -35,28 +35,6 @@ function target(server: Server, route: string, tag: string): Target {
   };
 }
 
-/**
- * Both sides in ROUNDS slices, which goes first alternating by round: with a fixed order the side
- * loaded first came out 2-4 % ahead when both sides ran the same checkout.
- */
-async function alternating(before: Target, after: Target): Promise<{ before: number; after: Figures }> {
-  const slice = DURATION / ROUNDS;
-  await load(before.url, before.request, CONNECTIONS, 1);
-  await load(after.url, after.request, CONNECTIONS, 1);
-  const a: Figures[] = [];
-  const b: Figures[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    if (i % 2 === 0) {
-      a.push(await load(before.url, before.request, CONNECTIONS, slice));
-      b.push(await load(after.url, after.request, CONNECTIONS, slice));
-    } else {
-      b.push(await load(after.url, after.request, CONNECTIONS, slice));
-      a.push(await load(before.url, before.request, CONNECTIONS, slice));
-    }
-  }
-  return { before: summarise(a).rps, after: summarise(b) };
-}
-
 const start = (checkout: string, databaseUrl: string) => startServer([...SERVER_NODE_FLAGS, 'bin/undersign.js', 'serve'], { ...APP_ENV, DATABASE_URL: databaseUrl }, checkout);
 
 const lines: string[] = [];
@@ -65,8 +43,9 @@ async function compare(label: string, otherDb: string, thisDb: string) {
   const after = await start(process.cwd(), thisDb);
   try {
     for (const route of routes) {
-      const r = await alternating(target(before, route, `before-${label}`), target(after, route, `after-${label}`));
-      lines.push(`| ${route}, ${label} | ${r.before.toFixed(0)} | ${r.after.rps.toFixed(0)} | ${(r.after.rps / r.before).toFixed(3)} | ${r.after.p50} | ${r.after.p99} | ${r.after.errors} |`);
+      // The checkout before is the baseline of the pair, the one after is the route measured against it.
+      const r = await paired(target(before, route, `before-${label}`), target(after, route, `after-${label}`));
+      lines.push(`| ${route}, ${label} | ${r.baseline.toFixed(0)} | ${r.rps.toFixed(0)} | ${(r.rps / r.baseline).toFixed(3)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
     }
   } finally {
     await before.stop();
